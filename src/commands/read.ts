@@ -1,0 +1,124 @@
+import { loadCatalog, type ConfiguredStream } from '../catalog.js';
+import { loadConfig, type Config } from '../config.js';
+import { formatInstant, instantFromMillis, parseInstantOrThrow, type Instant } from '../cursor/instant.js';
+import { loadStates, parseAuditStreamState, type AuditStreamState } from '../cursor/state.js';
+import { asConnectorError } from '../errors.js';
+import type { Logger } from '../logger.js';
+import { estimate, recordLine, streamState, streamStatus } from '../protocol/builders.js';
+import type { Emitter } from '../protocol/emitter.js';
+import { newStreamStats, readAuditLogs } from '../stream/audit-stream.js';
+import { AUDIT_STREAM, toRecordData } from '../stream/records.js';
+import { createPageSource } from './sources.js';
+
+/** Where a full refresh without a backfill time starts: before any Rootly account existed. */
+const HISTORY_START = '2015-01-01T00:00:00Z';
+const DAY_MS = 86_400_000;
+
+export interface ReadArguments {
+  config: string;
+  catalog: string;
+  state?: string;
+}
+
+export async function runRead(args: ReadArguments, emitter: Emitter, logger: Logger): Promise<void> {
+  const { config, unknownFields } = await loadConfig(args.config);
+  for (const field of unknownFields) logger.warn(`The config field '${field}' is not one this source knows; it is ignored.`);
+  const streams = await loadCatalog(args.catalog, [AUDIT_STREAM]);
+  const states = args.state ? await loadStates(args.state) : new Map<string, unknown>();
+  for (const name of states.keys()) {
+    if (name !== '' && name !== AUDIT_STREAM) logger.warn(`The state holds the stream '${name}', which this source does not have; it is ignored.`);
+  }
+  const rawState = states.get(AUDIT_STREAM) ?? states.get('');
+  // A malformed state stops the sync before any request: it is the user's input to fix.
+  const state = parseAuditStreamState(rawState, AUDIT_STREAM);
+  for (const stream of streams) await readStream(stream, config, state, emitter, logger);
+}
+
+async function readStream(
+  stream: ConfiguredStream,
+  config: Config,
+  savedState: AuditStreamState | undefined,
+  emitter: Emitter,
+  logger: Logger,
+): Promise<void> {
+  const startedAt = Date.now();
+  // Frozen for the whole sync, on a whole second, so that pages do not shift under a long read.
+  const end = instantFromMillis(Math.floor((startedAt - config.settleDelayMs) / 1000) * 1000);
+  const { start, deliveredAtStart } = startingPoint(stream, config, savedState, end);
+  logger.info(`Reading ${stream.name} (${stream.syncMode}) from ${formatInstant(start)} up to ${formatInstant(end)}${config.useSyntheticData ? ' from synthetic data' : ''}.`);
+
+  const { pages, http } = createPageSource(config, (notice) => {
+    const waitSeconds = (notice.delayMs / 1000).toFixed(1);
+    const cause = notice.statusCode ? `HTTP ${notice.statusCode}` : notice.errorCode ?? notice.reason;
+    logger.warn(`Rootly request failed (${cause}); retry ${notice.attempt} in ${waitSeconds} s.`);
+    if (notice.reason === 'rate_limited') {
+      emitter.emitNow(streamStatus(stream.name, 'RUNNING', [{ type: 'RATE_LIMITED', rate_limited: { quota_reset: Date.now() + notice.delayMs } }]));
+    }
+    void emitter.flush().catch(() => undefined);
+  });
+
+  const stats = newStreamStats();
+  let records = 0;
+  let recordsSinceState = 0;
+  let stateEmitted = false;
+  let lastState: AuditStreamState = { created_at: formatInstant(start), ids_at_created_at: [...deliveredAtStart] };
+  await emitter.emit(streamStatus(stream.name, 'STARTED'));
+  await emitter.emit(streamStatus(stream.name, 'RUNNING'));
+  try {
+    const events = readAuditLogs(
+      { pages, start, deliveredAtStart, end, pageSize: config.pageSize, windowSizeMs: config.windowSizeMs, debug: (message) => logger.debug(message) },
+      stats,
+    );
+    for await (const event of events) {
+      if (event.kind === 'records') {
+        const emittedAt = Date.now();
+        for (const resource of event.resources) await emitter.emitLine(recordLine(stream.name, toRecordData(resource), emittedAt));
+        records += event.resources.length;
+        recordsSinceState += event.resources.length;
+      } else if (event.kind === 'checkpoint') {
+        await emitter.emit(streamState(stream.name, { ...event.state }, recordsSinceState));
+        lastState = event.state;
+        recordsSinceState = 0;
+        stateEmitted = true;
+      } else {
+        await emitter.emit(estimate(stream.name, event.rowEstimate));
+      }
+      await emitter.flush();
+    }
+  } catch (error) {
+    // Only a state that covers every record printed may follow them; the saved one does.
+    if (!stateEmitted && recordsSinceState === 0) await emitter.emit(streamState(stream.name, { ...lastState }, 0));
+    await emitter.emit(streamStatus(stream.name, 'INCOMPLETE'));
+    const failure = asConnectorError(error);
+    failure.stream = stream.name;
+    throw failure;
+  }
+  await emitter.emit(streamStatus(stream.name, 'COMPLETE'));
+  const seconds = ((Date.now() - startedAt) / 1000).toFixed(1);
+  const retries = http?.stats.retries ?? 0;
+  logger.info(
+    `Sync of ${stream.name} complete: ${records} records, ${stats.pages} pages, ${stats.windows} windows, ${retries} retries, ${seconds} s; new cursor ${lastState.created_at}.`,
+  );
+  if (stats.skippedDuplicates + stats.skippedOutsideWindow > 0) {
+    logger.info(`Skipped ${stats.skippedDuplicates} records served twice and ${stats.skippedOutsideWindow} outside the requested time range.`);
+  }
+  if (records === 0 && end.epochSeconds * 1000 - start.epochSeconds * 1000 > DAY_MS) {
+    logger.info(
+      'No audit logs were found. Check that there was recent activity in Rootly within the time range, that the API key\'s role has the "Audits: read" permission, and that backfill_start_time reaches back far enough.',
+    );
+  }
+}
+
+function startingPoint(
+  stream: ConfiguredStream,
+  config: Config,
+  savedState: AuditStreamState | undefined,
+  end: Instant,
+): { start: Instant; deliveredAtStart: readonly string[] } {
+  if (stream.syncMode === 'incremental' && savedState) {
+    return { start: parseInstantOrThrow(savedState.created_at, 'state created_at'), deliveredAtStart: savedState.ids_at_created_at };
+  }
+  if (config.backfillStart) return { start: config.backfillStart, deliveredAtStart: [] };
+  // No backfill: a full refresh reads all history; an incremental sync begins now.
+  return { start: stream.syncMode === 'full_refresh' ? parseInstantOrThrow(HISTORY_START, 'history start') : end, deliveredAtStart: [] };
+}

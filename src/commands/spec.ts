@@ -1,0 +1,6 @@
+import { loadSpec } from '../config.js';
+import type { Emitter } from '../protocol/emitter.js';
+
+export async function runSpec(emitter: Emitter): Promise<void> {
+  await emitter.emit({ type: 'SPEC', spec: loadSpec() });
+}

@@ -1,0 +1,106 @@
+import { createRequire } from 'node:module';
+import { configError } from './errors.js';
+import { readJsonFile } from './json-file.js';
+import { parseInstant, type Instant } from './cursor/instant.js';
+import { registerSecret } from './secrets.js';
+import { createAjv, describeErrors } from './validation.js';
+import type { JsonObject } from './protocol/messages.js';
+
+const require = createRequire(import.meta.url);
+
+export interface ConnectorSpec extends JsonObject {
+  connectionSpecification: JsonObject & { properties: Record<string, JsonObject> };
+}
+
+export function loadSpec(): ConnectorSpec {
+  return require('../spec.json') as ConnectorSpec;
+}
+
+/** The validated config with every default filled and units made explicit. */
+export interface Config {
+  apiKey: string;
+  backfillStart?: Instant;
+  useSyntheticData: boolean;
+  baseUrl: URL;
+  pageSize: number;
+  windowSizeMs: number;
+  settleDelayMs: number;
+  requestsPerMinute: number;
+  requestTimeoutMs: number;
+  maxRetryMs: number;
+}
+
+interface RawConfig {
+  api_key: string;
+  backfill_start_time?: string;
+  use_synthetic_data: boolean;
+  base_url: string;
+  page_size: number;
+  window_size_hours: number;
+  settle_delay_seconds: number;
+  requests_per_minute: number;
+  request_timeout_seconds: number;
+  max_retry_seconds: number;
+}
+
+const LOOPBACK_HOSTS = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/i;
+
+export interface LoadedConfig {
+  config: Config;
+  /** Top-level fields the spec does not know: reported, not fatal, so that the spec stays open. */
+  unknownFields: string[];
+}
+
+export async function loadConfig(path: string, now: Date = new Date()): Promise<LoadedConfig> {
+  return parseConfig(await readJsonFile(path, 'config'), now);
+}
+
+export function parseConfig(raw: unknown, now: Date = new Date()): LoadedConfig {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+    throw configError('The config must be a JSON object such as {"api_key": "..."}.');
+  }
+  // The key is registered before validation so that no validation message can echo it.
+  const maybeKey = (raw as { api_key?: unknown }).api_key;
+  if (typeof maybeKey === 'string') registerSecret(maybeKey);
+
+  const spec = loadSpec().connectionSpecification;
+  const validate = createAjv({ useDefaults: true }).compile<RawConfig>(spec);
+  const copy = structuredClone(raw) as JsonObject;
+  if (!validate(copy)) {
+    throw configError(`The config is invalid: ${describeErrors(validate.errors, 'The config')}.`);
+  }
+  const known = Object.keys(spec.properties);
+  const unknownFields = Object.keys(copy).filter((key) => !known.includes(key));
+  return { config: toConfig(copy, now), unknownFields };
+}
+
+function toConfig(raw: RawConfig, now: Date): Config {
+  const baseUrl = new URL(raw.base_url);
+  if (baseUrl.protocol !== 'https:' && !LOOPBACK_HOSTS.test(baseUrl.hostname)) {
+    throw configError(
+      `'base_url' must use https (plain http is accepted only for loopback hosts such as 127.0.0.1), got ${baseUrl.origin}.`,
+    );
+  }
+  let backfillStart: Instant | undefined;
+  if (raw.backfill_start_time !== undefined) {
+    backfillStart = parseInstant(raw.backfill_start_time);
+    if (!backfillStart) {
+      throw configError(`'backfill_start_time' must be an ISO-8601 date-time with a time zone, such as 2025-01-01T00:00:00Z.`);
+    }
+    if (backfillStart.epochSeconds * 1000 > now.getTime()) {
+      throw configError(`'backfill_start_time' ${raw.backfill_start_time} is in the future; use a past instant, or leave it empty to start from now.`);
+    }
+  }
+  return {
+    apiKey: raw.api_key,
+    backfillStart,
+    useSyntheticData: raw.use_synthetic_data,
+    baseUrl,
+    pageSize: raw.page_size,
+    windowSizeMs: Math.round(raw.window_size_hours * 3_600_000),
+    settleDelayMs: raw.settle_delay_seconds * 1000,
+    requestsPerMinute: raw.requests_per_minute,
+    requestTimeoutMs: raw.request_timeout_seconds * 1000,
+    maxRetryMs: raw.max_retry_seconds * 1000,
+  };
+}

@@ -1,0 +1,111 @@
+import type { IncomingHttpHeaders } from 'node:http';
+
+/** Epoch-seconds or delta-seconds headers, as Rootly (and the IETF draft) send them. */
+export function readResetHeader(headers: IncomingHttpHeaders, nowMs: number): number | undefined {
+  for (const name of ['x-ratelimit-reset', 'ratelimit-reset']) {
+    const raw = headers[name];
+    const value = Number(Array.isArray(raw) ? raw[0] : raw);
+    if (raw === undefined || !Number.isFinite(value) || value < 0) continue;
+    // Values below ~2001 as epoch seconds can only be a delta in seconds.
+    return value < 1_000_000_000 ? nowMs + value * 1000 : value * 1000;
+  }
+  return undefined;
+}
+
+function readNumberHeader(headers: IncomingHttpHeaders, names: readonly string[]): number | undefined {
+  for (const name of names) {
+    const raw = headers[name];
+    const value = Number(Array.isArray(raw) ? raw[0] : raw);
+    if (raw !== undefined && Number.isFinite(value)) return value;
+  }
+  return undefined;
+}
+
+export interface LimiterClock {
+  now(): number;
+  sleep(ms: number): Promise<void>;
+}
+
+export const systemClock: LimiterClock = {
+  now: () => Date.now(),
+  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+};
+
+/** Safety margin on the window: the server counts arrivals, which lag our departures. */
+const WINDOW_MARGIN = 1.01;
+
+/**
+ * A sliding-window limiter shared by every request of a sync: it never lets more than `limit`
+ * requests leave within any window. It also follows what the server says: a lower advertised
+ * limit, a remaining allowance of zero (a key shared with other tools), and 429 answers, which both
+ * pause it until the reset and lower its rate.
+ */
+export class SlidingWindowLimiter {
+  private readonly departures: number[] = [];
+  private pausedUntil = 0;
+  private effectiveLimit: number;
+  private queue: Promise<void> = Promise.resolve();
+
+  constructor(
+    limit: number,
+    private readonly windowMs = 60_000,
+    private readonly clock: LimiterClock = systemClock,
+  ) {
+    this.effectiveLimit = limit;
+  }
+
+  get currentLimit(): number {
+    return this.effectiveLimit;
+  }
+
+  /** Resolves when one more request may leave; callers are served in order. */
+  acquire(): Promise<void> {
+    const turn = this.queue.then(() => this.waitForSlot());
+    this.queue = turn.catch(() => undefined);
+    return turn;
+  }
+
+  /** Milliseconds until the limiter would let the next request go (0 when free). */
+  delayBeforeNext(): number {
+    const now = this.clock.now();
+    this.forgetOlderThan(now - this.windowMs * WINDOW_MARGIN);
+    const pause = Math.max(0, this.pausedUntil - now);
+    const full = this.departures.length >= this.effectiveLimit;
+    const oldest = this.departures[0];
+    const slot = full && oldest !== undefined ? oldest + this.windowMs * WINDOW_MARGIN - now : 0;
+    return Math.max(pause, slot);
+  }
+
+  /** Re-synchronises from the rate-limit headers of any response. */
+  observe(headers: IncomingHttpHeaders): void {
+    const now = this.clock.now();
+    const serverLimit = readNumberHeader(headers, ['x-ratelimit-limit', 'ratelimit-limit']);
+    if (serverLimit !== undefined && serverLimit >= 1 && serverLimit < this.effectiveLimit) {
+      this.effectiveLimit = Math.floor(serverLimit);
+    }
+    const remaining = readNumberHeader(headers, ['x-ratelimit-remaining', 'ratelimit-remaining']);
+    const resetAt = readResetHeader(headers, now);
+    if (remaining !== undefined && remaining <= 0 && resetAt !== undefined) {
+      this.pausedUntil = Math.max(this.pausedUntil, resetAt);
+    }
+  }
+
+  /** A 429 arrived: hold every request until `resumeAt` and slow down by a fifth. */
+  rateLimited(resumeAt: number): void {
+    this.pausedUntil = Math.max(this.pausedUntil, resumeAt);
+    this.effectiveLimit = Math.max(1, Math.floor(this.effectiveLimit * 0.8));
+  }
+
+  private async waitForSlot(): Promise<void> {
+    for (let delay = this.delayBeforeNext(); delay > 0; delay = this.delayBeforeNext()) {
+      await this.clock.sleep(delay);
+    }
+    this.departures.push(this.clock.now());
+  }
+
+  private forgetOlderThan(cutoff: number): void {
+    let drop = 0;
+    while (drop < this.departures.length && (this.departures[drop] as number) <= cutoff) drop += 1;
+    if (drop > 0) this.departures.splice(0, drop);
+  }
+}

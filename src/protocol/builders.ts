@@ -1,0 +1,61 @@
+import type { ConnectorError } from '../errors.js';
+import type {
+  JsonObject,
+  LogLevel,
+  LogMessage,
+  StateMessage,
+  StreamStatus,
+  StreamStatusReason,
+  TraceMessage,
+} from './messages.js';
+
+export function streamStatus(stream: string, status: StreamStatus, reasons?: StreamStatusReason[]): TraceMessage {
+  return {
+    type: 'TRACE',
+    trace: {
+      type: 'STREAM_STATUS',
+      emitted_at: Date.now(),
+      stream_status: { stream_descriptor: { name: stream }, status, ...(reasons ? { reasons } : {}) },
+    },
+  };
+}
+
+export function estimate(stream: string, rowEstimate: number): TraceMessage {
+  return { type: 'TRACE', trace: { type: 'ESTIMATE', emitted_at: Date.now(), estimate: { name: stream, type: 'STREAM', row_estimate: rowEstimate } } };
+}
+
+export function errorTrace(error: ConnectorError): TraceMessage {
+  return {
+    type: 'TRACE',
+    trace: {
+      type: 'ERROR',
+      emitted_at: Date.now(),
+      error: {
+        message: error.message,
+        failure_type: error.failureType,
+        ...(error.internalMessage ? { internal_message: error.internalMessage } : {}),
+        ...(error.stream ? { stream_descriptor: { name: error.stream } } : {}),
+      },
+    },
+  };
+}
+
+export function streamState(stream: string, state: JsonObject, recordCount: number): StateMessage {
+  return {
+    type: 'STATE',
+    state: {
+      type: 'STREAM',
+      stream: { stream_descriptor: { name: stream }, stream_state: state },
+      sourceStats: { recordCount },
+    },
+  };
+}
+
+export function log(level: LogLevel, message: string): LogMessage {
+  return { type: 'LOG', log: { level, message } };
+}
+
+/** The record line, built by hand because it is the one message printed per record. */
+export function recordLine(stream: string, data: JsonObject, emittedAt: number): string {
+  return `{"type":"RECORD","record":{"stream":${JSON.stringify(stream)},"data":${JSON.stringify(data)},"emitted_at":${emittedAt}}}`;
+}

@@ -1,0 +1,58 @@
+import type { Writable } from 'node:stream';
+import { maskSecrets } from '../secrets.js';
+import type { AirbyteMessage } from './messages.js';
+
+const FLUSH_THRESHOLD_BYTES = 64 * 1024;
+
+/**
+ * The only writer of stdout. Messages are serialised one per line into a small buffer that is
+ * flushed at 64 KiB and whenever the caller asks, and every flush waits for the stream to drain:
+ * a slow reader of stdout slows the sync down instead of growing memory. Every byte passes the
+ * secret mask on its way out.
+ */
+export class Emitter {
+  private chunks: string[] = [];
+  private bufferedBytes = 0;
+
+  constructor(private readonly out: Writable = process.stdout) {}
+
+  /** Queues one message; resolves once any flush it triggered has drained. */
+  async emit(message: AirbyteMessage): Promise<void> {
+    await this.emitLine(JSON.stringify(message));
+  }
+
+  /** Queues a pre-serialised message line (the record hot path builds its own). */
+  async emitLine(line: string): Promise<void> {
+    this.chunks.push(line, '\n');
+    this.bufferedBytes += line.length + 1;
+    if (this.bufferedBytes >= FLUSH_THRESHOLD_BYTES) await this.flush();
+  }
+
+  /** Queues a message without waiting: for log lines raised from synchronous code. */
+  emitNow(message: AirbyteMessage): void {
+    const line = JSON.stringify(message);
+    this.chunks.push(line, '\n');
+    this.bufferedBytes += line.length + 1;
+  }
+
+  async flush(): Promise<void> {
+    if (this.chunks.length === 0) return;
+    const text = maskSecrets(this.chunks.join(''));
+    this.chunks = [];
+    this.bufferedBytes = 0;
+    if (!this.out.write(text)) {
+      await new Promise<void>((resolve, reject) => {
+        const onDrain = (): void => {
+          this.out.off('error', onError);
+          resolve();
+        };
+        const onError = (error: Error): void => {
+          this.out.off('drain', onDrain);
+          reject(error);
+        };
+        this.out.once('drain', onDrain);
+        this.out.once('error', onError);
+      });
+    }
+  }
+}
