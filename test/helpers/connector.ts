@@ -1,0 +1,119 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseMessages, type AirbyteMessageJson } from './protocol.js';
+
+export const MAIN = new URL('../../dist/main.js', import.meta.url).pathname;
+
+export interface RunResult {
+  exitCode: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+  messages: AirbyteMessageJson[];
+}
+
+export interface RunOptions {
+  /** Files to write into a fresh temp dir; their paths replace `{name}` in args. */
+  files?: Record<string, unknown>;
+  /** Kill the process (SIGKILL) when this returns true for a stdout line seen so far. */
+  killWhen?: (line: string, lineNumber: number) => boolean;
+  timeoutMs?: number;
+}
+
+/** Runs the compiled connector CLI as a real child process. */
+export async function runConnector(args: string[], options: RunOptions = {}): Promise<RunResult> {
+  const dir = mkdtempSync(join(tmpdir(), 'rootly-connector-'));
+  const paths: Record<string, string> = {};
+  for (const [name, content] of Object.entries(options.files ?? {})) {
+    const path = join(dir, `${name}.json`);
+    writeFileSync(path, typeof content === 'string' ? content : JSON.stringify(content));
+    paths[name] = path;
+  }
+  const resolved = args.map((arg) => arg.replace(/\{(\w+)\}/g, (_, name: string) => paths[name] ?? `{${name}}`));
+  const child = spawn(process.execPath, [MAIN, ...resolved], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  let pending = '';
+  let lineNumber = 0;
+  let killed = false;
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+    if (killed) return;
+    pending += chunk;
+    let newline = pending.indexOf('\n');
+    while (newline >= 0) {
+      const line = pending.slice(0, newline);
+      pending = pending.slice(newline + 1);
+      stdout += `${line}\n`;
+      lineNumber += 1;
+      if (options.killWhen?.(line, lineNumber)) {
+        killed = true;
+        child.kill('SIGKILL');
+        return;
+      }
+      newline = pending.indexOf('\n');
+    }
+  });
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+  const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 60_000);
+  const [exitCode, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((resolve) =>
+    child.on('close', (code, sig) => resolve([code, sig])),
+  );
+  clearTimeout(timer);
+  if (!killed) stdout += pending;
+  return { exitCode, signal, stdout, stderr, messages: parseMessages(stdout) };
+}
+
+export const CATALOG = (syncMode: 'incremental' | 'full_refresh' = 'incremental'): unknown => ({
+  streams: [
+    {
+      stream: { name: 'audit_logs', json_schema: {}, supported_sync_modes: ['full_refresh', 'incremental'] },
+      sync_mode: syncMode,
+      destination_sync_mode: syncMode === 'incremental' ? 'append_dedup' : 'overwrite',
+      cursor_field: ['created_at'],
+      primary_key: [['id']],
+    },
+  ],
+});
+
+export const records = (result: RunResult): Array<{ id: string; created_at: string }> =>
+  result.messages
+    .filter((m) => m.type === 'RECORD')
+    .map((m) => (m as unknown as { record: { data: { id: string; created_at: string } } }).record.data);
+
+export const states = (result: RunResult): Array<{ created_at: string; ids_at_created_at: string[] }> =>
+  result.messages
+    .filter((m) => m.type === 'STATE')
+    .map((m) => (m as unknown as { state: { stream: { stream_state: { created_at: string; ids_at_created_at: string[] } } } }).state.stream.stream_state);
+
+export const stateMessages = (result: RunResult): AirbyteMessageJson[] => result.messages.filter((m) => m.type === 'STATE');
+
+export function errorTraces(result: RunResult): Array<{ message: string; failure_type: string }> {
+  return result.messages
+    .filter((m) => m.type === 'TRACE' && (m as unknown as { trace: { type: string } }).trace.type === 'ERROR')
+    .map((m) => (m as unknown as { trace: { error: { message: string; failure_type: string } } }).trace.error);
+}
+
+export function streamStatuses(result: RunResult): string[] {
+  return result.messages
+    .filter((m) => m.type === 'TRACE' && (m as unknown as { trace: { type: string } }).trace.type === 'STREAM_STATUS')
+    .map((m) => {
+      const status = (m as unknown as { trace: { stream_status: { status: string; reasons?: Array<{ type: string }> } } }).trace.stream_status;
+      return status.reasons?.length ? `${status.status}:${status.reasons.map((r) => r.type).join(',')}` : status.status;
+    });
+}
+
+/** Models the destination as Airbyte does: only records followed by a STATE are committed. */
+export function committedRecords(result: RunResult): Array<{ id: string; created_at: string }> {
+  const committed: Array<{ id: string; created_at: string }> = [];
+  let pending: Array<{ id: string; created_at: string }> = [];
+  for (const message of result.messages) {
+    if (message.type === 'RECORD') pending.push((message as unknown as { record: { data: { id: string; created_at: string } } }).record.data);
+    if (message.type === 'STATE') {
+      committed.push(...pending);
+      pending = [];
+    }
+  }
+  return committed;
+}
