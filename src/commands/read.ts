@@ -66,7 +66,7 @@ async function readStream(
   await emitter.emit(streamStatus(stream.name, 'RUNNING'));
   try {
     const events = readAuditLogs(
-      { pages, start, deliveredAtStart, end, pageSize: config.pageSize, windowSizeMs: config.windowSizeMs, debug: (message) => logger.debug(message) },
+      { pages, start, deliveredAtStart, end, pageSize: config.pageSize, windowSizeMs: config.windowSizeMs, debug: (message) => logger.debug(message), warn: (message) => logger.warn(message) },
       stats,
     );
     for await (const event of events) {

@@ -62,7 +62,7 @@ export function extractStreamStates(raw: unknown): Map<string, unknown> {
       addLegacyMap(states, message['data']);
     } else if (message['type'] !== undefined) {
       throw configError(`The state message type ${JSON.stringify(message['type'])} is unknown; expected STREAM, GLOBAL or LEGACY.`);
-    } else if ('created_at' in message) {
+    } else if ('created_at' in message || 'ids_at_created_at' in message) {
       states.set('', message);
     } else {
       addLegacyMap(states, message);

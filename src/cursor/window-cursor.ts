@@ -2,14 +2,28 @@ import type { AuditResource } from '../stream/page-source.js';
 import { compareInstants, formatInstant, parseInstant, type Instant } from './instant.js';
 import type { AuditStreamState } from './state.js';
 
-/** Whether the server has kept its promise of ascending order so far in this sync. */
+/** Distinct ascending steps a whole window must show before the server's sort is trusted. */
+const STEPS_TO_EARN_TRUST = 20;
+
+/**
+ * Whether this sync may rely on the server returning ascending created_at order. Trust is earned
+ * by a completed window read entirely in ascending order with enough distinct steps (a newest-first
+ * server never shows one; a shuffled one practically never does), and lost for good on the first
+ * record out of order. Until then only whole windows are checkpointed.
+ */
 export class SortTrust {
-  private broken = false;
+  private standing: 'unproven' | 'trusted' | 'revoked' = 'unproven';
+
   get trusted(): boolean {
-    return !this.broken;
+    return this.standing === 'trusted';
   }
+
   revoke(): void {
-    this.broken = true;
+    this.standing = 'revoked';
+  }
+
+  recordAscendingWindow(distinctSteps: number): void {
+    if (this.standing === 'unproven' && distinctSteps >= STEPS_TO_EARN_TRUST) this.standing = 'trusted';
   }
 }
 
@@ -27,17 +41,20 @@ export class MalformedRecordError extends Error {}
  *
  * Records are admitted when they fall inside the window, were not delivered by an earlier sync
  * (the ids at the starting cursor) and were not already served on an earlier page. The position
- * (newest instant emitted and the ids emitted at it) may be saved mid-window only while every record
- * seen is in ascending order, and only once the next page has confirmed it: a server that ignores
- * `sort` therefore costs checkpoints, never records.
+ * (newest instant emitted and the ids emitted at it) may be saved mid-window only while the sort is
+ * trusted, every record of the window so far is in ascending order, and the next page has confirmed
+ * it: a server that ignores `sort` therefore costs checkpoints, never records. Otherwise the only
+ * state is the window's end, once all of it has been read.
  */
 export class WindowCursor {
   private readonly seen = new Set<string>();
   private readonly deliveredAtStart: ReadonlySet<string>;
   private newest: Instant;
   private idsAtNewest: Set<string>;
-  private ascending: boolean;
+  private ascending = true;
+  private distinctSteps = 0;
   private emittedAny = false;
+  private rereading = false;
 
   constructor(
     readonly bounds: WindowBounds,
@@ -47,7 +64,6 @@ export class WindowCursor {
     this.deliveredAtStart = new Set(deliveredAtStart);
     this.newest = bounds.start;
     this.idsAtNewest = new Set(deliveredAtStart);
-    this.ascending = sortTrust.trusted;
   }
 
   /**
@@ -55,43 +71,62 @@ export class WindowCursor {
    * before emitting them, when the window so far and this page are in ascending order.
    */
   checkpointBefore(instants: readonly Instant[]): AuditStreamState | undefined {
+    if (this.rereading || !this.ascending) return undefined;
     let previous = this.newest;
     for (const instant of instants) {
-      if (compareInstants(instant, this.bounds.start) < 0 || compareInstants(instant, this.bounds.end) >= 0) continue;
+      if (!this.inWindow(instant)) continue;
       if (compareInstants(instant, previous) < 0) {
-        this.ascending = false;
-        this.sortTrust.revoke();
+        this.markOutOfOrder();
         return undefined;
       }
       previous = instant;
     }
-    return this.ascending && this.emittedAny ? this.position() : undefined;
+    return this.sortTrust.trusted && this.emittedAny ? this.position() : undefined;
   }
 
   /** `instant` is the resource's parsed created_at (see instantOf), parsed once per record. */
   admit(resource: AuditResource, instant: Instant): Admission {
-    const vsStart = compareInstants(instant, this.bounds.start);
-    if (vsStart < 0 || compareInstants(instant, this.bounds.end) >= 0) return 'outside-window';
-    if (vsStart === 0 && this.deliveredAtStart.has(resource.id)) return 'already-delivered';
+    if (!this.inWindow(instant)) return 'outside-window';
+    if (compareInstants(instant, this.bounds.start) === 0 && this.deliveredAtStart.has(resource.id)) return 'already-delivered';
     if (this.seen.has(resource.id)) return 'duplicate';
     this.seen.add(resource.id);
     const vsNewest = compareInstants(instant, this.newest);
     if (vsNewest > 0) {
       this.newest = instant;
       this.idsAtNewest = new Set([resource.id]);
+      this.distinctSteps += 1;
     } else if (vsNewest === 0) {
       this.idsAtNewest.add(resource.id);
-    } else {
+    } else if (this.rereading) {
       this.ascending = false;
-      this.sortTrust.revoke();
+    } else {
+      this.markOutOfOrder();
     }
     this.emittedAny = true;
     return 'emit';
   }
 
+  /**
+   * The window is read again from its first page because records went missing. Records already
+   * emitted come back as duplicates; no checkpoint is taken until the window completes.
+   */
+  beginReread(): void {
+    this.rereading = true;
+  }
+
   /** The state once the whole window has been read: everything before its end is delivered. */
   completed(): AuditStreamState {
+    if (this.ascending && !this.rereading) this.sortTrust.recordAscendingWindow(this.distinctSteps);
     return { created_at: formatInstant(this.bounds.end), ids_at_created_at: [] };
+  }
+
+  private inWindow(instant: Instant): boolean {
+    return compareInstants(instant, this.bounds.start) >= 0 && compareInstants(instant, this.bounds.end) < 0;
+  }
+
+  private markOutOfOrder(): void {
+    this.ascending = false;
+    this.sortTrust.revoke();
   }
 
   private position(): AuditStreamState {

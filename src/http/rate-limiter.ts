@@ -6,8 +6,9 @@ export function readResetHeader(headers: IncomingHttpHeaders, nowMs: number): nu
     const raw = headers[name];
     const value = Number(Array.isArray(raw) ? raw[0] : raw);
     if (raw === undefined || !Number.isFinite(value) || value < 0) continue;
-    // Values below ~2001 as epoch seconds can only be a delta in seconds.
-    return value < 1_000_000_000 ? nowMs + value * 1000 : value * 1000;
+    // Values below ~2001 as epoch seconds can only be a delta; above ~33658 only milliseconds.
+    if (value < 1_000_000_000) return nowMs + value * 1000;
+    return value > 1e12 ? value : value * 1000;
   }
   return undefined;
 }
@@ -33,6 +34,8 @@ export const systemClock: LimiterClock = {
 
 /** Safety margin on the window: the server counts arrivals, which lag our departures. */
 const WINDOW_MARGIN = 1.01;
+/** A header can pause the limiter for this long at most, whatever reset it names. */
+const MAX_PAUSE_MS = 5 * 60_000;
 
 /**
  * A sliding-window limiter shared by every request of a sync: it never lets more than `limit`
@@ -86,13 +89,13 @@ export class SlidingWindowLimiter {
     const remaining = readNumberHeader(headers, ['x-ratelimit-remaining', 'ratelimit-remaining']);
     const resetAt = readResetHeader(headers, now);
     if (remaining !== undefined && remaining <= 0 && resetAt !== undefined) {
-      this.pausedUntil = Math.max(this.pausedUntil, resetAt);
+      this.pausedUntil = Math.max(this.pausedUntil, Math.min(resetAt, now + MAX_PAUSE_MS));
     }
   }
 
   /** A 429 arrived: hold every request until `resumeAt` and slow down by a fifth. */
   rateLimited(resumeAt: number): void {
-    this.pausedUntil = Math.max(this.pausedUntil, resumeAt);
+    this.pausedUntil = Math.max(this.pausedUntil, Math.min(resumeAt, this.clock.now() + MAX_PAUSE_MS));
     this.effectiveLimit = Math.max(1, Math.floor(this.effectiveLimit * 0.8));
   }
 

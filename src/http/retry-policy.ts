@@ -73,9 +73,8 @@ function classify(failure: FailedAttempt): RetryReason | undefined {
   if (status === 429) return 'rate_limited';
   if (status !== undefined && (status >= 500 || status === 408)) return 'server_error';
   if (failure.errorCode === 'ERR_BODY_PARSE_FAILURE') return 'malformed_body';
-  if (status === undefined && failure.errorCode !== undefined && RETRYABLE_NETWORK_CODES.has(failure.errorCode)) {
-    return 'network';
-  }
+  // A connection can also break after a 200 status line, mid-body.
+  if (failure.errorCode !== undefined && RETRYABLE_NETWORK_CODES.has(failure.errorCode)) return 'network';
   return undefined;
 }
 

@@ -35,6 +35,8 @@ export interface Page {
   resources: AuditResource[];
   /** `links.next`, or null on the last page. */
   nextLink: string | null;
+  /** `links.self`, when sent: a next link equal to it would loop. */
+  selfLink?: string;
   /** `meta.total_count` when the API reports it. */
   totalCount?: number;
 }

@@ -5,7 +5,7 @@ import type { AuditResource, Page, PageRequest, PageSource } from './page-source
 
 interface AuditsListBody {
   data: AuditResource[];
-  links?: { next?: string | null };
+  links?: { next?: string | null; self?: string | null };
   meta?: { total_count?: number };
 }
 
@@ -26,7 +26,7 @@ const AUDITS_LIST_SCHEMA = {
         },
       },
     },
-    links: { type: 'object', properties: { next: { type: ['string', 'null'] } } },
+    links: { type: 'object', properties: { next: { type: ['string', 'null'] }, self: { type: ['string', 'null'] } } },
     meta: { type: 'object', properties: { total_count: { type: ['integer', 'null'] } } },
   },
 };
@@ -66,9 +66,11 @@ export class RootlyPageSource implements PageSource {
     }
     const resources = body.data.map((resource) => ({ ...resource, id: String(resource.id) }));
     const total = body.meta?.total_count;
+    const self = body.links?.self;
     return {
       resources,
       nextLink: body.links?.next ?? null,
+      ...(typeof self === 'string' ? { selfLink: self } : {}),
       ...(typeof total === 'number' ? { totalCount: total } : {}),
     };
   }

@@ -1,0 +1,58 @@
+# Airbyte source connector: Rootly audit logs.
+#
+#   docker build -t airbyte/source-rootly-audit-logs:dev .
+#   docker run --rm airbyte/source-rootly-audit-logs:dev spec
+#
+# BASE_IMAGE is the single source of truth for the Node.js base image
+# (.ci/setup-container-engine.sh reads it to make a local stand-in where no
+# registry is reachable).
+ARG BASE_IMAGE=node:24.21.0-bookworm-slim
+
+# ------------------------------------------------- production dependencies
+# A stage of its own: cached until package*.json change, and faster than
+# `npm prune` after the build.
+FROM ${BASE_IMAGE} AS deps
+WORKDIR /build
+COPY package.json package-lock.json ./
+RUN npm ci --omit=dev --no-audit --no-fund --no-update-notifier
+
+# ---------------------------------------------------------------- build stage
+FROM ${BASE_IMAGE} AS build
+WORKDIR /build
+
+# Dependencies first, so they stay cached while only the sources change.
+# Compiling needs no install scripts (they belong to test-only packages).
+COPY package.json package-lock.json ./
+RUN npm ci --ignore-scripts --no-audit --no-fund --no-update-notifier
+
+COPY tsconfig.json spec.json ./
+COPY src/ ./src/
+
+# Compile src/ -> dist/ and drop the test-only mock server.
+RUN npm run build \
+    && rm -rf dist/mock-rootly
+
+# -------------------------------------------------------------- runtime stage
+FROM ${BASE_IMAGE}
+
+LABEL io.airbyte.name=airbyte/source-rootly-audit-logs
+LABEL io.airbyte.version=0.1.0
+
+ENV NODE_ENV=production
+
+# Unprivileged user; /airbyte is its home and working directory.
+RUN useradd --uid 1001 --user-group --home-dir /airbyte --shell /usr/sbin/nologin airbyte \
+    && mkdir -p /airbyte/integration_code \
+    && chown airbyte:airbyte /airbyte
+
+# Root-owned, read-only application code.
+WORKDIR /airbyte/integration_code
+COPY --from=build /build/package.json /build/spec.json ./
+COPY --from=deps /build/node_modules ./node_modules
+COPY --from=build /build/dist ./dist
+
+USER airbyte
+WORKDIR /airbyte
+
+ENV AIRBYTE_ENTRYPOINT="/usr/local/bin/node /airbyte/integration_code/dist/main.js"
+ENTRYPOINT ["/usr/local/bin/node", "/airbyte/integration_code/dist/main.js"]

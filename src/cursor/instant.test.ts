@@ -1,0 +1,112 @@
+import { describe, expect, test } from '@jest/globals';
+import {
+  compareInstants,
+  formatInstant,
+  instantFromMillis,
+  instantToMillis,
+  parseInstant,
+  parseInstantOrThrow,
+  type Instant,
+} from './instant.js';
+
+const parse = (text: string): Instant => {
+  const instant = parseInstant(text);
+  if (!instant) throw new Error(`expected ${text} to parse`);
+  return instant;
+};
+const cmp = (a: string, b: string): number => Math.sign(compareInstants(parse(a), parse(b)));
+
+describe('parseInstant', () => {
+  test('reads Z, +hh:mm and -hh:mm into the same UTC instant', () => {
+    const utc = parse('2025-04-02T20:38:10.476Z');
+    expect(utc).toEqual({ epochSeconds: Date.UTC(2025, 3, 2, 20, 38, 10) / 1000, fraction: '476' });
+    expect(parse('2025-04-02T13:38:10.476-07:00')).toEqual(utc);
+    expect(parse('2025-04-02T22:08:10.476+01:30')).toEqual(utc);
+    expect(cmp('2025-04-02T13:38:10.476-07:00', '2025-04-02T20:38:10.476Z')).toBe(0);
+  });
+
+  test('accepts a whole second without a fraction', () => {
+    expect(parse('2025-04-02T20:38:10Z')).toEqual({ epochSeconds: Date.UTC(2025, 3, 2, 20, 38, 10) / 1000, fraction: '' });
+    expect(cmp('2025-04-02T20:38:10Z', '2025-04-02T20:38:10.000Z')).toBe(0);
+  });
+
+  test.each(['1', '12', '123', '1234', '12345', '123456', '1234567', '12345678', '123456789', '1234567890123'])(
+    'keeps all %s fractional digits',
+    (digits) => {
+      expect(parse(`2025-04-02T20:38:10.${digits}Z`).fraction).toBe(digits);
+    },
+  );
+
+  test('never rounds: sub-millisecond digits still order instants', () => {
+    expect(cmp('2025-04-02T20:38:10.4761Z', '2025-04-02T20:38:10.476Z')).toBe(1);
+    expect(cmp('2025-04-02T20:38:10.476Z', '2025-04-02T20:38:10.4761Z')).toBe(-1);
+    expect(cmp('2025-04-02T20:38:10.4769999Z', '2025-04-02T20:38:10.477Z')).toBe(-1);
+    expect(cmp('2025-04-02T20:38:10.999999999Z', '2025-04-02T20:38:11Z')).toBe(-1);
+    // Trailing zeros do not change the instant.
+    expect(cmp('2025-04-02T20:38:10.4760000Z', '2025-04-02T20:38:10.476Z')).toBe(0);
+  });
+
+  test('orders across offsets by the real instant, not the text', () => {
+    // 20:00 at -07:00 is 03:00Z the next day, later than 23:00Z.
+    expect(cmp('2025-04-02T20:00:00-07:00', '2025-04-02T23:00:00Z')).toBe(1);
+    expect(cmp('2025-04-03T01:00:00+05:00', '2025-04-02T21:00:00Z')).toBe(-1);
+  });
+
+  test.each([
+    ['no zone', '2025-04-02T20:38:10.476'],
+    ['31 February', '2025-02-31T00:00:00Z'],
+    ['29 February in a common year', '2025-02-29T00:00:00Z'],
+    ['month 13', '2025-13-01T00:00:00Z'],
+    ['hour 24', '2025-04-02T24:00:00Z'],
+    ['minute 60', '2025-04-02T20:60:00Z'],
+    ['a date only', '2025-04-02'],
+    ['garbage', 'yesterday'],
+    ['empty', ''],
+    ['epoch number as text', '1743626290'],
+    ['trailing text', '2025-04-02T20:38:10Z junk'],
+    ['empty fraction', '2025-04-02T20:38:10.Z'],
+  ])('rejects %s', (_label, text) => {
+    expect(parseInstant(text)).toBeUndefined();
+  });
+
+  test('accepts 29 February in a leap year', () => {
+    expect(parseInstant('2024-02-29T12:00:00Z')).toBeDefined();
+  });
+
+  test('parseInstantOrThrow names what it was parsing', () => {
+    expect(() => parseInstantOrThrow('2025-04-02T20:38:10', 'range start')).toThrow(/range start/);
+  });
+});
+
+describe('formatInstant', () => {
+  test.each([
+    ['2025-04-02T20:38:10.476Z', '2025-04-02T20:38:10.476Z'],
+    ['2025-04-02T13:38:10.476-07:00', '2025-04-02T20:38:10.476Z'],
+    ['2025-04-02T20:38:10.4761Z', '2025-04-02T20:38:10.4761Z'],
+    ['2025-04-02T20:38:10.123456789Z', '2025-04-02T20:38:10.123456789Z'],
+    ['2025-04-02T20:38:10.5Z', '2025-04-02T20:38:10.500Z'],
+    ['2025-04-02T20:38:10Z', '2025-04-02T20:38:10Z'],
+  ])('%s is written as %s', (input, expected) => {
+    expect(formatInstant(parse(input))).toBe(expected);
+  });
+
+  test('round trip keeps precision and the instant', () => {
+    for (const text of ['2025-04-02T20:38:10.4761Z', '2025-04-02T13:38:10.000000001-07:00', '1999-12-31T23:59:59.9+00:00']) {
+      const instant = parse(text);
+      expect(parse(formatInstant(instant))).toEqual(instant);
+    }
+  });
+});
+
+describe('millisecond helpers', () => {
+  test('instantFromMillis and instantToMillis agree, before and after 1970', () => {
+    for (const ms of [0, 1, 999, 1000, 1_743_626_290_476, -1, -1500]) {
+      expect(instantToMillis(instantFromMillis(ms))).toBe(ms);
+    }
+    expect(formatInstant(instantFromMillis(1_743_626_290_476))).toBe('2025-04-02T20:38:10.476Z');
+  });
+
+  test('instantToMillis truncates sub-millisecond digits', () => {
+    expect(instantToMillis(parse('2025-04-02T20:38:10.4769Z'))).toBe(Date.UTC(2025, 3, 2, 20, 38, 10, 476));
+  });
+});

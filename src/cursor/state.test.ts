@@ -1,0 +1,152 @@
+import { describe, expect, test } from '@jest/globals';
+import { ConnectorError } from '../errors.js';
+import { extractStreamStates, parseAuditStreamState } from './state.js';
+
+const STATE = { created_at: '2025-04-02T20:38:10.476Z', ids_at_created_at: ['101', '102'] };
+const OTHER = { created_at: '2025-01-01T00:00:00Z', ids_at_created_at: [] };
+
+const streamMessage = (name: string, streamState: unknown) => ({
+  type: 'STREAM',
+  stream: { stream_descriptor: { name }, stream_state: streamState },
+});
+
+/** Runs fn and returns the ConnectorError it throws (failing the test when it does not). */
+function connectorErrorOf(fn: () => unknown): ConnectorError {
+  try {
+    fn();
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConnectorError);
+    return error as ConnectorError;
+  }
+  throw new Error('expected a ConnectorError');
+}
+
+describe('extractStreamStates', () => {
+  test('an array of STREAM messages, one per stream', () => {
+    const states = extractStreamStates([streamMessage('audit_logs', STATE), streamMessage('other', OTHER)]);
+    expect(Object.fromEntries(states)).toEqual({ audit_logs: STATE, other: OTHER });
+  });
+
+  test('a single STREAM message', () => {
+    expect(Object.fromEntries(extractStreamStates(streamMessage('audit_logs', STATE)))).toEqual({ audit_logs: STATE });
+  });
+
+  test('a STREAM message with a null stream_state contributes nothing', () => {
+    expect(extractStreamStates([streamMessage('audit_logs', null)]).size).toBe(0);
+  });
+
+  test('a STREAM message without a stream name is a config_error', () => {
+    const error = connectorErrorOf(() => extractStreamStates([{ type: 'STREAM', stream: { stream_state: STATE } }]));
+    expect(error.failureType).toBe('config_error');
+    expect(error.message).toContain('stream_descriptor.name');
+  });
+
+  test('a bare per-stream state is kept under the empty name', () => {
+    expect(Object.fromEntries(extractStreamStates(STATE))).toEqual({ '': STATE });
+  });
+
+  test('a legacy {stream: state} map', () => {
+    expect(Object.fromEntries(extractStreamStates({ audit_logs: STATE }))).toEqual({ audit_logs: STATE });
+  });
+
+  test('a legacy map under "data"', () => {
+    expect(Object.fromEntries(extractStreamStates({ data: { audit_logs: STATE } }))).toEqual({ audit_logs: STATE });
+  });
+
+  test('a LEGACY message', () => {
+    expect(Object.fromEntries(extractStreamStates({ type: 'LEGACY', data: { audit_logs: STATE } }))).toEqual({ audit_logs: STATE });
+  });
+
+  test('a GLOBAL message gives each stream its own state', () => {
+    const global = {
+      type: 'GLOBAL',
+      global: {
+        shared_state: { anything: true },
+        stream_states: [
+          { stream_descriptor: { name: 'audit_logs' }, stream_state: STATE },
+          { stream_descriptor: { name: 'other' }, stream_state: OTHER },
+        ],
+      },
+    };
+    expect(Object.fromEntries(extractStreamStates([global]))).toEqual({ audit_logs: STATE, other: OTHER });
+  });
+
+  test.each([
+    ['a number', 42, 'a number'],
+    ['a string', '{"created_at": "2025-01-01T00:00:00Z"}', 'a string'],
+    ['an array of numbers', [1, 2], 'a number'],
+    ['null', null, 'null'],
+    ['an array holding an array', [[STATE]], 'an array'],
+  ])('%s is a config_error saying what was found', (_label, raw, found) => {
+    const error = connectorErrorOf(() => extractStreamStates(raw));
+    expect(error.failureType).toBe('config_error');
+    expect(error.message).toContain(`found ${found}`);
+  });
+
+  test('an unknown message type is a config_error naming it', () => {
+    const error = connectorErrorOf(() => extractStreamStates([{ type: 'PER_STREAM_V9', data: {} }]));
+    expect(error.failureType).toBe('config_error');
+    expect(error.message).toContain('PER_STREAM_V9');
+  });
+
+  test('a LEGACY message whose data is not an object is a config_error', () => {
+    const error = connectorErrorOf(() => extractStreamStates({ type: 'LEGACY', data: 'audit_logs' }));
+    expect(error.failureType).toBe('config_error');
+    expect(error.message).toContain('data');
+  });
+});
+
+describe('parseAuditStreamState', () => {
+  test('a valid state is returned with ids as strings', () => {
+    expect(parseAuditStreamState({ created_at: '2025-04-02T13:38:10.476-07:00', ids_at_created_at: ['a', 7] }, 'audit_logs')).toEqual({
+      created_at: '2025-04-02T13:38:10.476-07:00',
+      ids_at_created_at: ['a', '7'],
+    });
+  });
+
+  test('missing ids mean none were delivered at the instant', () => {
+    expect(parseAuditStreamState({ created_at: '2025-04-02T20:38:10Z' }, 'audit_logs')).toEqual({
+      created_at: '2025-04-02T20:38:10Z',
+      ids_at_created_at: [],
+    });
+  });
+
+  test('no state or an empty object means a first sync', () => {
+    expect(parseAuditStreamState(undefined, 'audit_logs')).toBeUndefined();
+    expect(parseAuditStreamState({}, 'audit_logs')).toBeUndefined();
+  });
+
+  test.each([
+    ['not a date', 'last tuesday'],
+    ['no zone', '2025-04-02T20:38:10'],
+    ['31 February', '2025-02-31T00:00:00Z'],
+  ])('a created_at that is %s is a config_error naming created_at and the stream', (_label, createdAt) => {
+    const error = connectorErrorOf(() => parseAuditStreamState({ created_at: createdAt, ids_at_created_at: [] }, 'audit_logs'));
+    expect(error.failureType).toBe('config_error');
+    expect(error.message).toContain('created_at');
+    expect(error.message).toContain('audit_logs');
+    expect(error.message).toContain(createdAt);
+  });
+
+  test.each([
+    ['a string', 'abc'],
+    ['a list of objects', [{ id: 'a' }]],
+    ['a list of booleans', [true]],
+  ])('ids_at_created_at as %s is a config_error naming ids_at_created_at', (_label, ids) => {
+    const error = connectorErrorOf(() => parseAuditStreamState({ created_at: '2025-04-02T20:38:10Z', ids_at_created_at: ids }, 'audit_logs'));
+    expect(error.failureType).toBe('config_error');
+    expect(error.message).toContain('ids_at_created_at');
+  });
+
+  test('a created_at of the wrong type is a config_error naming created_at', () => {
+    const error = connectorErrorOf(() => parseAuditStreamState({ created_at: 1743626290 }, 'audit_logs'));
+    expect(error.failureType).toBe('config_error');
+    expect(error.message).toContain('created_at');
+  });
+
+  test('a state without created_at is a config_error naming it', () => {
+    const error = connectorErrorOf(() => parseAuditStreamState({ ids_at_created_at: ['a'] }, 'audit_logs'));
+    expect(error.failureType).toBe('config_error');
+    expect(error.message).toContain("'created_at'");
+  });
+});

@@ -1,0 +1,147 @@
+import { describe, expect, test } from '@jest/globals';
+import { readResetHeader, SlidingWindowLimiter, type LimiterClock } from './rate-limiter.js';
+
+const WINDOW = 60_000;
+const T0 = Date.UTC(2025, 3, 2, 20, 0, 0);
+
+/** Virtual time: sleeping moves the clock forward at once. */
+class FakeClock implements LimiterClock {
+  sleeps: number[] = [];
+  constructor(public time = T0) {}
+  now(): number {
+    return this.time;
+  }
+  async sleep(ms: number): Promise<void> {
+    this.sleeps.push(ms);
+    this.time += ms;
+  }
+}
+
+/** Fires `count` acquires at once and returns when each one was let go. */
+async function departures(limiter: SlidingWindowLimiter, clock: FakeClock, count: number): Promise<number[]> {
+  const times: number[] = [];
+  await Promise.all(Array.from({ length: count }, () => limiter.acquire().then(() => times.push(clock.now()))));
+  return times;
+}
+
+/** The most departures found inside any window [t, t + windowMs). */
+function busiestWindow(times: readonly number[], windowMs = WINDOW): number {
+  let most = 0;
+  for (const [i, start] of times.entries()) {
+    most = Math.max(most, times.slice(i).filter((t) => t < start + windowMs).length);
+  }
+  return most;
+}
+
+describe('SlidingWindowLimiter', () => {
+  test.each([1, 3, 7])('never lets more than %i requests leave in any window', async (limit) => {
+    const clock = new FakeClock();
+    const limiter = new SlidingWindowLimiter(limit, WINDOW, clock);
+    const times = await departures(limiter, clock, limit * 6 + 2);
+    expect(busiestWindow(times)).toBe(limit);
+    // ...and does not wait much longer than needed: the first burst leaves at once, the next one a window later.
+    expect(times.slice(0, limit).every((t) => t === T0)).toBe(true);
+    expect((times[limit] as number) - T0).toBeGreaterThanOrEqual(WINDOW);
+    expect((times[limit] as number) - T0).toBeLessThanOrEqual(WINDOW * 1.02);
+  });
+
+  test('requests spread over time are not delayed while under the limit', async () => {
+    const clock = new FakeClock();
+    const limiter = new SlidingWindowLimiter(3, WINDOW, clock);
+    for (let i = 0; i < 10; i += 1) {
+      await limiter.acquire();
+      clock.time += 25_000;
+    }
+    expect(clock.sleeps).toEqual([]);
+  });
+
+  test('remaining 0 in the headers pauses every request until the reset', async () => {
+    const clock = new FakeClock();
+    const limiter = new SlidingWindowLimiter(100, WINDOW, clock);
+    await limiter.acquire();
+    limiter.observe({ 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': String(T0 / 1000 + 42) });
+    expect(limiter.delayBeforeNext()).toBe(42_000);
+    const times = await departures(limiter, clock, 2);
+    expect(times).toEqual([T0 + 42_000, T0 + 42_000]);
+  });
+
+  test('remaining 0 with the older RateLimit-* names also pauses', async () => {
+    const clock = new FakeClock();
+    const limiter = new SlidingWindowLimiter(100, WINDOW, clock);
+    limiter.observe({ 'ratelimit-remaining': '0', 'ratelimit-reset': '15' });
+    expect(limiter.delayBeforeNext()).toBe(15_000);
+  });
+
+  test('remaining above 0 does not pause', () => {
+    const clock = new FakeClock();
+    const limiter = new SlidingWindowLimiter(100, WINDOW, clock);
+    limiter.observe({ 'x-ratelimit-remaining': '3', 'x-ratelimit-reset': String(T0 / 1000 + 42) });
+    expect(limiter.delayBeforeNext()).toBe(0);
+  });
+
+  test('a lower advertised X-RateLimit-Limit lowers the limit; a higher one does not raise it', async () => {
+    const clock = new FakeClock();
+    const limiter = new SlidingWindowLimiter(3000, WINDOW, clock);
+    limiter.observe({ 'x-ratelimit-limit': '5' });
+    expect(limiter.currentLimit).toBe(5);
+    limiter.observe({ 'x-ratelimit-limit': '10000' });
+    expect(limiter.currentLimit).toBe(5);
+    const times = await departures(limiter, clock, 17);
+    expect(busiestWindow(times)).toBe(5);
+  });
+
+  test('a nonsensical advertised limit is ignored', () => {
+    const limiter = new SlidingWindowLimiter(50, WINDOW, new FakeClock());
+    limiter.observe({ 'x-ratelimit-limit': '0' });
+    limiter.observe({ 'x-ratelimit-limit': 'many' });
+    expect(limiter.currentLimit).toBe(50);
+  });
+
+  test('rateLimited() pauses until the resume time and lowers the rate by a fifth', async () => {
+    const clock = new FakeClock();
+    const limiter = new SlidingWindowLimiter(10, WINDOW, clock);
+    limiter.rateLimited(T0 + 30_000);
+    expect(limiter.currentLimit).toBe(8);
+    const times = await departures(limiter, clock, 20);
+    expect(times[0]).toBe(T0 + 30_000);
+    expect(busiestWindow(times)).toBe(8);
+  });
+
+  test('repeated 429s keep lowering the rate but never below one request per window', () => {
+    const limiter = new SlidingWindowLimiter(3, WINDOW, new FakeClock());
+    for (let i = 0; i < 10; i += 1) limiter.rateLimited(T0);
+    expect(limiter.currentLimit).toBe(1);
+  });
+
+  test('a pause already over does not delay', () => {
+    const clock = new FakeClock();
+    const limiter = new SlidingWindowLimiter(10, WINDOW, clock);
+    limiter.rateLimited(T0 - 1000);
+    expect(limiter.delayBeforeNext()).toBe(0);
+  });
+});
+
+describe('readResetHeader', () => {
+  test('epoch seconds are an absolute time', () => {
+    expect(readResetHeader({ 'x-ratelimit-reset': String(T0 / 1000 + 30) }, T0)).toBe(T0 + 30_000);
+  });
+
+  test('small values are delta seconds from now', () => {
+    expect(readResetHeader({ 'ratelimit-reset': '30' }, T0)).toBe(T0 + 30_000);
+    expect(readResetHeader({ 'ratelimit-reset': '0' }, T0)).toBe(T0);
+  });
+
+  test('X-RateLimit-Reset is preferred over RateLimit-Reset', () => {
+    expect(readResetHeader({ 'x-ratelimit-reset': '5', 'ratelimit-reset': '50' }, T0)).toBe(T0 + 5000);
+  });
+
+  test('an unusable X- value falls back to RateLimit-Reset', () => {
+    expect(readResetHeader({ 'x-ratelimit-reset': 'soon', 'ratelimit-reset': '50' }, T0)).toBe(T0 + 50_000);
+    expect(readResetHeader({ 'x-ratelimit-reset': '-3', 'ratelimit-reset': '50' }, T0)).toBe(T0 + 50_000);
+  });
+
+  test('no header, or only garbage, gives undefined', () => {
+    expect(readResetHeader({}, T0)).toBeUndefined();
+    expect(readResetHeader({ 'x-ratelimit-reset': 'tomorrow' }, T0)).toBeUndefined();
+  });
+});

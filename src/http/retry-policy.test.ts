@@ -1,0 +1,149 @@
+import { describe, expect, test } from '@jest/globals';
+import type { IncomingHttpHeaders } from 'node:http';
+import { decideRetry, DEFAULT_RETRY_POLICY, serverRequestedWait, type FailedAttempt, type RetryPolicyOptions } from './retry-policy.js';
+
+const NOW = Date.UTC(2025, 3, 2, 20, 0, 0);
+const NOW_EPOCH_S = NOW / 1000;
+const POLICY: RetryPolicyOptions = { ...DEFAULT_RETRY_POLICY, maxRetryMs: 600_000 };
+const half = (): number => 0.5;
+
+const failure = (overrides: Partial<FailedAttempt>): FailedAttempt => ({ attempt: 1, elapsedMs: 0, ...overrides });
+const rateLimited = (headers: IncomingHttpHeaders, attempt = 1): FailedAttempt => failure({ statusCode: 429, headers, attempt });
+
+describe('decideRetry on 429', () => {
+  test('Retry-After in seconds is waited exactly', () => {
+    expect(decideRetry(rateLimited({ 'retry-after': '7' }), POLICY, NOW, half)).toEqual({ retry: true, delayMs: 7000, reason: 'rate_limited' });
+  });
+
+  test('Retry-After as an HTTP-date is waited until that date', () => {
+    const date = new Date(NOW + 12_000).toUTCString();
+    expect(decideRetry(rateLimited({ 'retry-after': date }), POLICY, NOW, half)).toEqual({ retry: true, delayMs: 12_000, reason: 'rate_limited' });
+  });
+
+  test('Retry-After wins over the reset headers', () => {
+    const headers = { 'retry-after': '3', 'x-ratelimit-reset': String(NOW_EPOCH_S + 40) };
+    expect(decideRetry(rateLimited(headers), POLICY, NOW, half)).toMatchObject({ delayMs: 3000 });
+  });
+
+  test('only X-RateLimit-Reset (epoch seconds): waits until the reset', () => {
+    expect(decideRetry(rateLimited({ 'x-ratelimit-reset': String(NOW_EPOCH_S + 25) }), POLICY, NOW, half)).toEqual({
+      retry: true,
+      delayMs: 25_000,
+      reason: 'rate_limited',
+    });
+  });
+
+  test('only RateLimit-Reset (epoch seconds): waits until the reset', () => {
+    expect(decideRetry(rateLimited({ 'ratelimit-reset': String(NOW_EPOCH_S + 9) }), POLICY, NOW, half)).toMatchObject({ retry: true, delayMs: 9000 });
+  });
+
+  test('RateLimit-Reset as delta seconds (IETF draft style) is read as a delay', () => {
+    expect(decideRetry(rateLimited({ 'ratelimit-reset': '30' }), POLICY, NOW, half)).toMatchObject({ retry: true, delayMs: 30_000 });
+  });
+
+  test('both reset headers: X-RateLimit-Reset wins', () => {
+    const headers = { 'x-ratelimit-reset': String(NOW_EPOCH_S + 5), 'ratelimit-reset': String(NOW_EPOCH_S + 50) };
+    expect(decideRetry(rateLimited(headers), POLICY, NOW, half)).toMatchObject({ delayMs: 5000 });
+  });
+
+  test('a reset already past still pauses briefly instead of hammering', () => {
+    expect(decideRetry(rateLimited({ 'x-ratelimit-reset': String(NOW_EPOCH_S - 5) }), POLICY, NOW, half)).toMatchObject({ retry: true, delayMs: 250 });
+  });
+
+  test('no header: exponential backoff with jitter between half and all of the step', () => {
+    const delays = [1, 2, 3, 4].map((attempt) => decideRetry(rateLimited({}, attempt), POLICY, NOW, half));
+    expect(delays.map((d) => (d.retry ? d.delayMs : -1))).toEqual([750, 1500, 3000, 6000]);
+    expect(decideRetry(rateLimited({}, 3), POLICY, NOW, () => 0)).toMatchObject({ delayMs: 2000 });
+    expect(decideRetry(rateLimited({}, 3), POLICY, NOW, () => 0.999)).toMatchObject({ delayMs: 3998 });
+  });
+
+  test('backoff stops growing at maxBackoffMs', () => {
+    expect(decideRetry(rateLimited({}, 30), POLICY, NOW, () => 0.999)).toMatchObject({ retry: true, delayMs: 59_970 });
+  });
+
+  test('garbage headers fall back to backoff', () => {
+    const headers = { 'retry-after': 'soon', 'x-ratelimit-reset': 'never' };
+    expect(decideRetry(rateLimited(headers), POLICY, NOW, half)).toMatchObject({ retry: true, delayMs: 750 });
+  });
+
+  test('a header asking for longer than maxWaitMs is capped', () => {
+    expect(decideRetry(rateLimited({ 'retry-after': '3600' }), POLICY, NOW, half)).toMatchObject({ retry: true, delayMs: POLICY.maxWaitMs });
+  });
+
+  test('429 is not bounded by attempts, only by time', () => {
+    expect(decideRetry(rateLimited({ 'retry-after': '1' }, 500), POLICY, NOW, half)).toMatchObject({ retry: true });
+  });
+
+  test('a wait that would exceed maxRetryMs gives up as exhausted', () => {
+    const attempt = failure({ statusCode: 429, headers: { 'retry-after': '30' }, elapsedMs: POLICY.maxRetryMs - 29_000 });
+    expect(decideRetry(attempt, POLICY, NOW, half)).toEqual({ retry: false, reason: 'rate_limited', exhausted: true });
+    const fits = failure({ statusCode: 429, headers: { 'retry-after': '30' }, elapsedMs: POLICY.maxRetryMs - 30_000 });
+    expect(decideRetry(fits, POLICY, NOW, half)).toMatchObject({ retry: true, delayMs: 30_000 });
+  });
+});
+
+describe('decideRetry on server and network errors', () => {
+  test.each([
+    [500, undefined, 'server_error'],
+    [502, undefined, 'server_error'],
+    [503, undefined, 'server_error'],
+    [408, undefined, 'server_error'],
+    [undefined, 'ETIMEDOUT', 'network'],
+    [undefined, 'ECONNRESET', 'network'],
+    [undefined, 'ECONNREFUSED', 'network'],
+    [undefined, 'EAI_AGAIN', 'network'],
+  ] as const)('status %s / %s is retried up to maxAttempts', (statusCode, errorCode, reason) => {
+    const base = { statusCode, errorCode };
+    for (let attempt = 1; attempt < POLICY.maxAttempts; attempt += 1) {
+      expect(decideRetry(failure({ ...base, attempt }), POLICY, NOW, half)).toMatchObject({ retry: true, reason });
+    }
+    expect(decideRetry(failure({ ...base, attempt: POLICY.maxAttempts }), POLICY, NOW, half)).toEqual({ retry: false, reason, exhausted: true });
+  });
+
+  test('server errors back off exponentially and ignore Retry-After', () => {
+    const attempt = failure({ statusCode: 503, headers: { 'retry-after': '100' }, attempt: 2 });
+    expect(decideRetry(attempt, POLICY, NOW, half)).toEqual({ retry: true, delayMs: 1500, reason: 'server_error' });
+  });
+
+  test('server errors stop when the total retry time would be exceeded', () => {
+    const attempt = failure({ statusCode: 500, attempt: 2, elapsedMs: POLICY.maxRetryMs - 1000 });
+    expect(decideRetry(attempt, POLICY, NOW, half)).toEqual({ retry: false, reason: 'server_error', exhausted: true });
+  });
+
+  test('a malformed body is retried up to maxMalformedAttempts', () => {
+    const malformed = (attempt: number): FailedAttempt => failure({ statusCode: 200, errorCode: 'ERR_BODY_PARSE_FAILURE', attempt });
+    for (let attempt = 1; attempt < POLICY.maxMalformedAttempts; attempt += 1) {
+      expect(decideRetry(malformed(attempt), POLICY, NOW, half)).toMatchObject({ retry: true, reason: 'malformed_body' });
+    }
+    expect(decideRetry(malformed(POLICY.maxMalformedAttempts), POLICY, NOW, half)).toEqual({
+      retry: false,
+      reason: 'malformed_body',
+      exhausted: true,
+    });
+  });
+});
+
+describe('decideRetry on client errors', () => {
+  test.each([400, 401, 403, 404, 422])('%s fails at once, not as an exhausted retry', (statusCode) => {
+    expect(decideRetry(failure({ statusCode, headers: { 'retry-after': '1' } }), POLICY, NOW, half)).toEqual({
+      retry: false,
+      reason: 'not_retryable',
+      exhausted: false,
+    });
+  });
+
+  test('an unknown network error code is not retried', () => {
+    expect(decideRetry(failure({ errorCode: 'ERR_INVALID_URL' }), POLICY, NOW, half)).toMatchObject({ retry: false, reason: 'not_retryable' });
+  });
+});
+
+describe('serverRequestedWait', () => {
+  test('names no wait when no header is usable', () => {
+    expect(serverRequestedWait({}, NOW)).toBeUndefined();
+    expect(serverRequestedWait({ 'retry-after': '' }, NOW)).toBeUndefined();
+  });
+
+  test('an HTTP-date in the past means no wait', () => {
+    expect(serverRequestedWait({ 'retry-after': new Date(NOW - 60_000).toUTCString() }, NOW)).toBe(0);
+  });
+});

@@ -1,0 +1,453 @@
+import { describe, expect, test } from '@jest/globals';
+import { formatInstant, parseInstant, type Instant } from '../cursor/instant.js';
+import type { AuditStreamState } from '../cursor/state.js';
+import { ConnectorError } from '../errors.js';
+import { newStreamStats, readAuditLogs, type StreamEvent } from './audit-stream.js';
+import type { AuditResource, Page, PageRequest, PageSource } from './page-source.js';
+
+/*
+ * A fake Rootly: a fixed list of audits, filtered by the requested range [start, end), paginated
+ * by offset, in a chosen order. Times are kept as BigInt nanoseconds and parsed here by hand, so the
+ * oracle does not share the connector's instant code.
+ */
+
+type Order = 'ascending' | 'newest-first' | 'shuffled';
+
+interface Row {
+  resource: AuditResource;
+  nanos: bigint;
+}
+
+interface FakeOptions {
+  order: Order;
+  /** The server's page size; the requested one is ignored when set. */
+  serverPageSize?: number;
+  /** Serve the last record of page N again at the top of page N+1 (an offset shift). */
+  repeatAcrossPages?: boolean;
+  /** Overrides meta.total_count, e.g. to claim a dense window. */
+  totalCount?: (request: PageRequest, actual: number) => number;
+}
+
+const NS_PER_MS = 1_000_000n;
+
+/** ISO-8601 with Z or ±hh:mm and any fraction, to BigInt nanoseconds since the epoch. */
+function nanosOf(text: string): bigint {
+  const match = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})(?:\.(\d+))?(Z|[+-]\d{2}:\d{2})$/.exec(text);
+  if (!match) throw new Error(`fake server cannot parse ${text}`);
+  const [, whole, fraction = '', zone] = match;
+  const ms = Date.parse(`${whole}${zone}`);
+  if (Number.isNaN(ms)) throw new Error(`fake server cannot parse ${text}`);
+  return BigInt(ms) * NS_PER_MS + BigInt(fraction.padEnd(9, '0').slice(0, 9));
+}
+
+/** Writes nanoseconds as created_at: UTC with Z or at -07:00, with the digits needed. */
+function createdAt(nanos: bigint, style: 'Z' | '-07:00'): string {
+  const ms = Number(nanos / NS_PER_MS);
+  const subMs = nanos % NS_PER_MS;
+  const shifted = style === 'Z' ? ms : ms - 7 * 3_600_000;
+  const base = new Date(shifted).toISOString().slice(0, 23);
+  const extra = subMs === 0n ? '' : String(subMs).padStart(6, '0').replace(/0+$/, '');
+  return `${base}${extra}${style === 'Z' ? 'Z' : '-07:00'}`;
+}
+
+function row(id: string, nanos: bigint, style: 'Z' | '-07:00' = 'Z'): Row {
+  return { nanos, resource: { id, type: 'audits', attributes: { event: 'update', created_at: createdAt(nanos, style), extra: { id } } } };
+}
+
+/** A small seeded PRNG (mulberry32) so that a failing case can be replayed. */
+function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const byTimeThenId = (a: Row, b: Row): number => (a.nanos < b.nanos ? -1 : a.nanos > b.nanos ? 1 : a.resource.id.localeCompare(b.resource.id));
+
+class FakeRootly implements PageSource {
+  readonly requests: PageRequest[] = [];
+
+  constructor(
+    private readonly rows: readonly Row[],
+    private readonly options: FakeOptions,
+  ) {}
+
+  async fetchPage(request: PageRequest): Promise<Page> {
+    this.requests.push(request);
+    const start = nanosOf(request.range.start);
+    const end = nanosOf(request.range.end);
+    const matching = this.rows.filter((r) => r.nanos >= start && r.nanos < end).sort(byTimeThenId);
+    if (this.options.order === 'newest-first') matching.reverse();
+    if (this.options.order === 'shuffled') {
+      // The same permutation for every page of the same range, as a server with a stable order would.
+      const random = prng(Number(start % 1_000_003n) + matching.length);
+      for (let i = matching.length - 1; i > 0; i -= 1) {
+        const j = Math.floor(random() * (i + 1));
+        [matching[i], matching[j]] = [matching[j] as Row, matching[i] as Row];
+      }
+    }
+    const size = this.options.serverPageSize ?? request.pageSize;
+    const pageNumber = request.link === undefined ? 1 : Number(new URL(request.link).searchParams.get('page[number]'));
+    const from = (pageNumber - 1) * size;
+    const repeatFrom = this.options.repeatAcrossPages && pageNumber > 1 ? from - 1 : from;
+    const resources = matching.slice(repeatFrom, from + size).map((r) => structuredClone(r.resource));
+    const hasNext = from + size < matching.length;
+    const link = new URL('https://api.rootly.test/v1/audits');
+    link.searchParams.set('filter[created_at][gte]', request.range.start);
+    link.searchParams.set('filter[created_at][lt]', request.range.end);
+    link.searchParams.set('page[number]', String(pageNumber + 1));
+    const totalCount = this.options.totalCount ? this.options.totalCount(request, matching.length) : matching.length;
+    return { resources, nextLink: hasNext ? link.toString() : null, totalCount };
+  }
+}
+
+const at = (text: string): Instant => {
+  const instant = parseInstant(text);
+  if (!instant) throw new Error(`bad instant ${text}`);
+  return instant;
+};
+
+interface Run {
+  events: StreamEvent[];
+}
+
+async function run(
+  source: PageSource,
+  from: { start: Instant; deliveredAtStart: readonly string[] },
+  end: Instant,
+  sizes: { pageSize: number; windowSizeMs: number },
+): Promise<Run> {
+  const events: StreamEvent[] = [];
+  const stream = readAuditLogs({ pages: source, ...from, end, ...sizes, debug: () => undefined, warn: () => undefined }, newStreamStats());
+  for await (const event of stream) events.push(event);
+  return { events };
+}
+
+const idsOf = (events: readonly StreamEvent[]): string[] =>
+  events.flatMap((event) => (event.kind === 'records' ? event.resources.map((r) => r.id) : []));
+const checkpointsOf = (events: readonly StreamEvent[]): Array<{ index: number; state: AuditStreamState }> =>
+  events.flatMap((event, index) => (event.kind === 'checkpoint' ? [{ index, state: event.state }] : []));
+const sorted = (ids: readonly string[]): string[] => [...ids].sort();
+
+/*
+ * The dataset: [RANGE_START, RANGE_START + 10 s) plus records just outside it. Same-millisecond
+ * clusters sit on the range start, on whole seconds (every inner window boundary) and just before
+ * them, so that they straddle page and window boundaries; a few carry sub-millisecond digits or a
+ * -07:00 offset.
+ */
+const RANGE_START_MS = Date.UTC(2025, 3, 2, 20, 0, 0);
+const RANGE_START = formatInstant(at(new Date(RANGE_START_MS).toISOString()));
+const RANGE_END = new Date(RANGE_START_MS + 10_000).toISOString();
+
+function dataset(): { rows: Row[]; expected: string[] } {
+  const rows: Row[] = [];
+  let next = 0;
+  const add = (offsetMs: number, count: number, subNanos = 0n, style: 'Z' | '-07:00' = 'Z'): void => {
+    for (let i = 0; i < count; i += 1) {
+      next += 1;
+      rows.push(row(`a${String(next).padStart(3, '0')}`, BigInt(RANGE_START_MS + offsetMs) * NS_PER_MS + subNanos, style));
+    }
+  };
+  add(-1, 2); // before the range
+  add(0, 4); // on the range start
+  add(400, 1, 0n, '-07:00');
+  add(999, 3); // just before the first whole-second boundary
+  add(1000, 5); // on it
+  add(1500, 1, 476_000n); // ...1.500476
+  add(1500, 1, 476_100n); // ...1.5004761: later than the one above
+  add(1500, 2, 476_000n, '-07:00'); // equal to the first, written at another offset
+  add(2999, 1, 999_999n);
+  add(3000, 3, 0n, '-07:00');
+  add(4200, 1);
+  add(5000, 6, 500_000n);
+  add(6000, 2);
+  add(7777, 1);
+  add(8999, 2);
+  add(9000, 1);
+  add(9999, 2, 999_999n); // the last nanosecond-ish of the range
+  add(10_000, 3); // on the (exclusive) end
+  const startNs = BigInt(RANGE_START_MS) * NS_PER_MS;
+  const endNs = BigInt(RANGE_START_MS + 10_000) * NS_PER_MS;
+  const expected = rows.filter((r) => r.nanos >= startNs && r.nanos < endNs).map((r) => r.resource.id);
+  return { rows, expected: sorted(expected) };
+}
+
+const ORDERS: Order[] = ['ascending', 'newest-first', 'shuffled'];
+const PAGE_SIZES = [1, 2, 3, 7, 50];
+const WINDOW_SIZES_MS = [1000, 2500, 60_000];
+
+interface Case {
+  order: Order;
+  pageSize: number;
+  windowSizeMs: number;
+  repeatAcrossPages: boolean;
+}
+
+function cases(orders: readonly Order[], pageSizes = PAGE_SIZES): Case[] {
+  return orders.flatMap((order) =>
+    pageSizes.flatMap((pageSize) =>
+      WINDOW_SIZES_MS.flatMap((windowSizeMs) => [false, true].map((repeatAcrossPages) => ({ order, pageSize, windowSizeMs, repeatAcrossPages }))),
+    ),
+  );
+}
+
+const label = (c: Case): string => `${c.order}, page ${c.pageSize}, window ${c.windowSizeMs} ms${c.repeatAcrossPages ? ', repeats' : ''}`;
+
+/**
+ * Reads the dataset once, then for every checkpoint pretends the sync died right after saving it
+ * and a new sync resumed from it. Returns the problems found (empty when exactly once holds).
+ */
+async function crashAtEveryCheckpoint(c: Case): Promise<{ problems: string[]; crashes: number }> {
+  const { rows, expected } = dataset();
+  const end = at(RANGE_END);
+  const sizes = { pageSize: c.pageSize, windowSizeMs: c.windowSizeMs };
+  const fake = (): FakeRootly => new FakeRootly(rows, { order: c.order, repeatAcrossPages: c.repeatAcrossPages });
+  const full = await run(fake(), { start: at(RANGE_START), deliveredAtStart: [] }, end, sizes);
+  const problems: string[] = [];
+  const checkpoints = checkpointsOf(full.events);
+  for (const { index, state } of checkpoints) {
+    const committed = idsOf(full.events.slice(0, index));
+    const resumed = await run(fake(), { start: at(state.created_at), deliveredAtStart: state.ids_at_created_at }, end, sizes);
+    const total = sorted([...committed, ...idsOf(resumed.events)]);
+    if (JSON.stringify(total) !== JSON.stringify(expected)) {
+      const missing = expected.filter((id) => !total.includes(id));
+      const doubled = total.filter((id, i) => total[i - 1] === id);
+      problems.push(`${label(c)}: crash after ${JSON.stringify(state)}: missing ${missing.join(',') || '-'}, doubled ${doubled.join(',') || '-'}`);
+    }
+  }
+  return { problems, crashes: checkpoints.length };
+}
+
+describe('readAuditLogs delivers every record exactly once', () => {
+  test('for every order, page size, window size and repeated records', async () => {
+    const { rows, expected } = dataset();
+    const problems: string[] = [];
+    for (const c of cases(ORDERS)) {
+      const fake = new FakeRootly(rows, { order: c.order, repeatAcrossPages: c.repeatAcrossPages });
+      const { events } = await run(fake, { start: at(RANGE_START), deliveredAtStart: [] }, at(RANGE_END), c);
+      const ids = sorted(idsOf(events));
+      if (JSON.stringify(ids) !== JSON.stringify(expected)) problems.push(`${label(c)}: got ${ids.length} of ${expected.length}`);
+      // The last state covers the whole range, so the next sync starts exactly at its end.
+      const last = checkpointsOf(events).at(-1)?.state;
+      if (JSON.stringify(last) !== JSON.stringify({ created_at: formatInstant(at(RANGE_END)), ids_at_created_at: [] })) {
+        problems.push(`${label(c)}: final state ${JSON.stringify(last)}`);
+      }
+    }
+    expect(problems).toEqual([]);
+  });
+
+  test('records are passed through untouched (offsets, digits and unknown attributes kept)', async () => {
+    const { rows } = dataset();
+    const { events } = await run(
+      new FakeRootly(rows, { order: 'ascending' }),
+      { start: at(RANGE_START), deliveredAtStart: [] },
+      at(RANGE_END),
+      { pageSize: 3, windowSizeMs: 2500 },
+    );
+    const byId = new Map(rows.map((r) => [r.resource.id, r.resource]));
+    const resources = events.flatMap((e) => (e.kind === 'records' ? e.resources : []));
+    expect(resources.length).toBeGreaterThan(0);
+    for (const resource of resources) expect(resource).toEqual(byId.get(resource.id));
+    expect(resources.some((r) => r.attributes.created_at.endsWith('-07:00'))).toBe(true);
+  });
+
+  test('a server that ignores the requested page size is followed to the end', async () => {
+    const { rows, expected } = dataset();
+    const { events } = await run(
+      new FakeRootly(rows, { order: 'ascending', serverPageSize: 4 }),
+      { start: at(RANGE_START), deliveredAtStart: [] },
+      at(RANGE_END),
+      { pageSize: 100, windowSizeMs: 60_000 },
+    );
+    expect(sorted(idsOf(events))).toEqual(expected);
+  });
+});
+
+describe('readAuditLogs after a crash at any checkpoint', () => {
+  test('ascending server: committed records plus the resumed sync equal the dataset exactly once', async () => {
+    const problems: string[] = [];
+    let crashes = 0;
+    for (const c of cases(['ascending'])) {
+      const result = await crashAtEveryCheckpoint(c);
+      problems.push(...result.problems);
+      crashes += result.crashes;
+    }
+    expect(problems).toEqual([]);
+    expect(crashes).toBeGreaterThan(100); // the property is not vacuous
+  });
+
+  test('ascending server: mid-window checkpoints do happen (small pages save progress inside a window)', async () => {
+    // 100 distinct instants over 10 s: the first 5 s window proves the order, the second is checkpointed per page.
+    const rows = Array.from({ length: 100 }, (_, i) => row(`s${i}`, BigInt(RANGE_START_MS + i * 100) * NS_PER_MS));
+    const { events } = await run(
+      new FakeRootly(rows, { order: 'ascending' }),
+      { start: at(RANGE_START), deliveredAtStart: [] },
+      at(new Date(RANGE_START_MS + 10_000).toISOString()),
+      { pageSize: 2, windowSizeMs: 5000 },
+    );
+    const states = checkpointsOf(events).map((c) => c.state);
+    expect(states.length).toBeGreaterThan(10);
+    // Saved positions only move forward.
+    const positions = states.map((s) => nanosOf(s.created_at));
+    expect(positions.filter((p, i) => i > 0 && p < (positions[i - 1] as bigint))).toEqual([]);
+  });
+
+  test('newest-first server with pages larger than any same-millisecond cluster: exactly once', async () => {
+    const problems: string[] = [];
+    for (const c of cases(['newest-first'], [7, 50])) problems.push(...(await crashAtEveryCheckpoint(c)).problems);
+    expect(problems).toEqual([]);
+  });
+
+  /*
+   * A newest-first server (Rootly's default order) whose second page only holds records at the same
+   * instant as the first page's newest record looks "ascending"; a checkpoint there would lose the
+   * older records of the window on a crash.
+   */
+  test('newest-first server whose top millisecond spans a page: no record lost after a crash', async () => {
+    const newest = BigInt(RANGE_START_MS + 5000) * NS_PER_MS;
+    const rows = [row('older', BigInt(RANGE_START_MS + 1000) * NS_PER_MS), row('top-1', newest), row('top-2', newest)];
+    const end = at(RANGE_END);
+    const sizes = { pageSize: 1, windowSizeMs: 60_000 };
+    const full = await run(new FakeRootly(rows, { order: 'newest-first' }), { start: at(RANGE_START), deliveredAtStart: [] }, end, sizes);
+    for (const { index, state } of checkpointsOf(full.events)) {
+      const resumed = await run(
+        new FakeRootly(rows, { order: 'newest-first' }),
+        { start: at(state.created_at), deliveredAtStart: state.ids_at_created_at },
+        end,
+        sizes,
+      );
+      expect(sorted([...idsOf(full.events.slice(0, index)), ...idsOf(resumed.events)])).toEqual(['older', 'top-1', 'top-2']);
+    }
+  });
+  /*
+   * A server that sorts by something other than created_at (here: by id, with ids not in time
+   * order) can look ascending for a page or two; a checkpoint there would lose the older records
+   * still to come. Mid-window checkpoints wait for a whole window to prove the order.
+   */
+  test('server ordering by something other than created_at: no record lost after a crash', async () => {
+    const rows = [
+      row('b', BigInt(RANGE_START_MS + 2000) * NS_PER_MS),
+      row('c', BigInt(RANGE_START_MS + 3000) * NS_PER_MS),
+      row('a', BigInt(RANGE_START_MS + 1000) * NS_PER_MS),
+    ];
+    // A page source serving them in the order above ("sorted by id" on a server whose ids are not time-ordered).
+    const byListOrder: PageSource = {
+      fetchPage: async (request) => {
+        const start = nanosOf(request.range.start);
+        const inRange = rows.filter((r) => r.nanos >= start && r.nanos < nanosOf(request.range.end));
+        const index = request.link === undefined ? 0 : Number(request.link.split('=')[1]);
+        return {
+          resources: inRange.slice(index, index + 1).map((r) => r.resource),
+          nextLink: index + 1 < inRange.length ? `https://api.rootly.test/v1/audits?page=${index + 1}` : null,
+        };
+      },
+    };
+    const end = at(RANGE_END);
+    const sizes = { pageSize: 1, windowSizeMs: 60_000 };
+    const full = await run(byListOrder, { start: at(RANGE_START), deliveredAtStart: [] }, end, sizes);
+    expect(sorted(idsOf(full.events))).toEqual(['a', 'b', 'c']);
+    for (const { index, state } of checkpointsOf(full.events)) {
+      const resumed = await run(byListOrder, { start: at(state.created_at), deliveredAtStart: state.ids_at_created_at }, end, sizes);
+      expect(sorted([...idsOf(full.events.slice(0, index)), ...idsOf(resumed.events)])).toEqual(['a', 'b', 'c']);
+    }
+  });
+});
+
+describe('readAuditLogs edge cases', () => {
+  test('a next link served twice stops the sync with a system_error instead of looping', async () => {
+    const loop: PageSource = {
+      fetchPage: async (request) => ({
+        resources: [row(`r${request.link ?? 'first'}`, BigInt(RANGE_START_MS + 10) * NS_PER_MS).resource],
+        nextLink: 'https://api.rootly.test/v1/audits?page%5Bnumber%5D=2',
+      }),
+    };
+    const stream = readAuditLogs(
+      { pages: loop, start: at(RANGE_START), deliveredAtStart: [], end: at(RANGE_END), pageSize: 1, windowSizeMs: 60_000, debug: () => undefined, warn: () => undefined },
+      newStreamStats(),
+    );
+    const error = await (async () => {
+      for await (const _event of stream) {
+        // drain
+      }
+    })().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ConnectorError);
+    expect((error as ConnectorError).failureType).toBe('system_error');
+    expect((error as ConnectorError).message).toContain('page%5Bnumber%5D=2');
+  });
+
+  test('a record whose created_at is not a date-time is a system_error naming the audit', async () => {
+    const bad: PageSource = {
+      fetchPage: async () => ({ resources: [{ id: 'audit-77', type: 'audits', attributes: { created_at: 'soon' } }], nextLink: null }),
+    };
+    const attempt = run(bad, { start: at(RANGE_START), deliveredAtStart: [] }, at(RANGE_END), { pageSize: 5, windowSizeMs: 60_000 });
+    await expect(attempt).rejects.toMatchObject({ failureType: 'system_error', message: expect.stringContaining('audit-77') });
+  });
+
+  test.each([
+    ['start equals end', RANGE_END],
+    ['start after end', new Date(RANGE_START_MS + 20_000).toISOString()],
+  ])('empty range (%s): no request, exactly one checkpoint equal to the start', async (_label, startText) => {
+    const source = new FakeRootly(dataset().rows, { order: 'ascending' });
+    const { events } = await run(source, { start: at(startText), deliveredAtStart: ['x', 'y'] }, at(RANGE_END), { pageSize: 5, windowSizeMs: 1000 });
+    expect(events).toEqual([{ kind: 'checkpoint', state: { created_at: formatInstant(at(startText)), ids_at_created_at: ['x', 'y'] } }]);
+    expect(source.requests).toEqual([]);
+  });
+
+  test('resuming inside a millisecond skips exactly the ids already delivered there', async () => {
+    const { rows } = dataset();
+    const cluster = rows.filter((r) => r.nanos === BigInt(RANGE_START_MS + 1000) * NS_PER_MS).map((r) => r.resource.id);
+    expect(cluster.length).toBe(5);
+    const delivered = cluster.slice(0, 2);
+    const { events } = await run(
+      new FakeRootly(rows, { order: 'newest-first' }),
+      { start: at(new Date(RANGE_START_MS + 1000).toISOString()), deliveredAtStart: delivered },
+      at(new Date(RANGE_START_MS + 1001).toISOString()),
+      { pageSize: 2, windowSizeMs: 60_000 },
+    );
+    expect(sorted(idsOf(events))).toEqual(cluster.slice(2));
+  });
+
+  test('requests cover the range with whole-second inner bounds and never reach past the end', async () => {
+    const source = new FakeRootly(dataset().rows, { order: 'ascending' });
+    await run(source, { start: at('2025-04-02T20:00:00.4761Z'), deliveredAtStart: [] }, at(RANGE_END), { pageSize: 50, windowSizeMs: 2500 });
+    const firstPages = source.requests.filter((r) => r.link === undefined).map((r) => r.range);
+    // The lower bound is widened to its second; every window starts where the previous one ended.
+    expect(firstPages[0]?.start).toBe('2025-04-02T20:00:00Z');
+    expect(firstPages.at(-1)?.end).toBe(formatInstant(at(RANGE_END)));
+    for (let i = 1; i < firstPages.length; i += 1) {
+      expect(firstPages[i]?.start).toBe(firstPages[i - 1]?.end);
+      expect(firstPages[i]?.start).toMatch(/:\d{2}Z$/);
+    }
+  });
+
+  test('a grown window reporting a dense total is read again at the base size, with no record lost or repeated', async () => {
+    const day = 86_400_000;
+    const t0 = Date.UTC(2025, 0, 1);
+    // One record early, then nothing for days, then a busy hour.
+    const rows = [row('early', BigInt(t0 + 10) * NS_PER_MS)];
+    for (let i = 0; i < 30; i += 1) rows.push(row(`busy${String(i).padStart(2, '0')}`, BigInt(t0 + 5 * day + i * 1000) * NS_PER_MS));
+    const windowSizeMs = 3_600_000;
+    const source = new FakeRootly(rows, {
+      order: 'ascending',
+      // Any window longer than the base size claims to hold a great many records.
+      totalCount: (request, actual) => (nanosOf(request.range.end) - nanosOf(request.range.start) > BigInt(windowSizeMs) * NS_PER_MS ? 50_000 : actual),
+    });
+    const { events } = await run(
+      source,
+      { start: at(new Date(t0).toISOString()), deliveredAtStart: [] },
+      at(new Date(t0 + 6 * day).toISOString()),
+      { pageSize: 7, windowSizeMs },
+    );
+    expect(sorted(idsOf(events))).toEqual(sorted(rows.map((r) => r.resource.id)));
+    const ranges = source.requests.filter((r) => r.link === undefined).map((r) => r.range);
+    const restarted = ranges.some((range, i) => i > 0 && range.start === ranges[i - 1]?.start);
+    expect(restarted).toBe(true);
+    // Estimates only count windows actually read.
+    const estimates = events.flatMap((e) => (e.kind === 'estimate' ? [e.rowEstimate] : []));
+    expect(Math.max(...estimates)).toBeLessThan(50_000);
+  });
+});
