@@ -1,7 +1,7 @@
 import { configError } from '../errors.js';
 import { readJsonFile } from '../json-file.js';
 import { createAjv, describeErrors } from '../validation.js';
-import { parseInstant } from './instant.js';
+import { compareInstants, parseInstant, type Instant } from './instant.js';
 
 /**
  * The audit stream's saved position, plain JSON that a person can read and edit:
@@ -12,14 +12,37 @@ import { parseInstant } from './instant.js';
 export interface AuditStreamState {
   created_at: string;
   ids_at_created_at: string[];
+  /**
+   * Windows beyond `created_at` that a concurrent sync had already read, in order: in each,
+   * everything from `start` up to `created_at` (and the ids at it) is delivered; a window with
+   * `created_at` equal to `end` is complete. Absent when the sync read in order.
+   */
+  ahead?: AheadRange[];
 }
+
+export interface AheadRange {
+  start: string;
+  end: string;
+  created_at: string;
+  ids_at_created_at: string[];
+}
+
+const IDS_SCHEMA = { type: 'array', items: { type: ['string', 'integer'] } };
 
 const STREAM_STATE_SCHEMA = {
   type: 'object',
   required: ['created_at'],
   properties: {
     created_at: { type: 'string' },
-    ids_at_created_at: { type: 'array', items: { type: ['string', 'integer'] } },
+    ids_at_created_at: IDS_SCHEMA,
+    ahead: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['start', 'end', 'created_at'],
+        properties: { start: { type: 'string' }, end: { type: 'string' }, created_at: { type: 'string' }, ids_at_created_at: IDS_SCHEMA },
+      },
+    },
   },
 };
 
@@ -80,9 +103,11 @@ function describeJsonType(value: unknown): string {
   return value === null ? 'null' : Array.isArray(value) ? 'an array' : `a ${typeof value}`;
 }
 
+type RawIds = Array<string | number>;
 const validateStreamState = createAjv({ useDefaults: false }).compile<{
   created_at: string;
-  ids_at_created_at?: Array<string | number>;
+  ids_at_created_at?: RawIds;
+  ahead?: Array<{ start: string; end: string; created_at: string; ids_at_created_at?: RawIds }>;
 }>(STREAM_STATE_SCHEMA);
 
 /** Checks one stream's state; a malformed one is a config_error naming the problem. */
@@ -91,8 +116,26 @@ export function parseAuditStreamState(raw: unknown, stream: string): AuditStream
   if (!validateStreamState(raw)) {
     throw configError(`The state of stream '${stream}' is invalid: ${describeErrors(validateStreamState.errors, 'The state')}. Expected {"created_at": "<ISO-8601 date-time>", "ids_at_created_at": ["<id>", ...]}.`);
   }
-  if (!parseInstant(raw.created_at)) {
-    throw configError(`The state of stream '${stream}' has a created_at that is not an ISO-8601 date-time with a time zone: ${JSON.stringify(raw.created_at)}.`);
-  }
-  return { created_at: raw.created_at, ids_at_created_at: (raw.ids_at_created_at ?? []).map(String) };
+  const instant = (text: string, field: string): Instant => {
+    const parsed = parseInstant(text);
+    if (!parsed) {
+      throw configError(`The state of stream '${stream}' has a ${field} that is not an ISO-8601 date-time with a time zone: ${JSON.stringify(text)}.`);
+    }
+    return parsed;
+  };
+  let previousEnd = instant(raw.created_at, 'created_at');
+  const ahead = (raw.ahead ?? []).map((range, index) => {
+    const where = `ahead[${index}]`;
+    const [start, position, end] = [instant(range.start, `${where}.start`), instant(range.created_at, `${where}.created_at`), instant(range.end, `${where}.end`)];
+    if (compareInstants(start, previousEnd) < 0 || compareInstants(start, position) > 0 || compareInstants(position, end) > 0) {
+      throw configError(`The state of stream '${stream}' has ${where} out of order: ranges must follow created_at and each other, with start <= created_at <= end.`);
+    }
+    previousEnd = end;
+    return { start: range.start, end: range.end, created_at: range.created_at, ids_at_created_at: (range.ids_at_created_at ?? []).map(String) };
+  });
+  return {
+    created_at: raw.created_at,
+    ids_at_created_at: (raw.ids_at_created_at ?? []).map(String),
+    ...(ahead.length > 0 ? { ahead } : {}),
+  };
 }
