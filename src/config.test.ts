@@ -30,6 +30,7 @@ describe('parseConfig', () => {
       requestsPerMinute: 3000,
       requestTimeoutMs: 60_000,
       maxRetryMs: 600_000,
+      maxConcurrentWindows: 16,
     });
     expect(unknownFields).toEqual([]);
   });

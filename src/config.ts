@@ -28,6 +28,7 @@ export interface Config {
   requestsPerMinute: number;
   requestTimeoutMs: number;
   maxRetryMs: number;
+  maxConcurrentWindows: number;
 }
 
 interface RawConfig {
@@ -41,6 +42,7 @@ interface RawConfig {
   requests_per_minute: number;
   request_timeout_seconds: number;
   max_retry_seconds: number;
+  max_concurrent_windows: number;
 }
 
 const LOOPBACK_HOSTS = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/i;
@@ -102,5 +104,6 @@ function toConfig(raw: RawConfig, now: Date): Config {
     requestsPerMinute: raw.requests_per_minute,
     requestTimeoutMs: raw.request_timeout_seconds * 1000,
     maxRetryMs: raw.max_retry_seconds * 1000,
+    maxConcurrentWindows: raw.max_concurrent_windows,
   };
 }

@@ -1,7 +1,8 @@
 import { loadCatalog, type ConfiguredStream } from '../catalog.js';
 import { loadConfig, type Config } from '../config.js';
 import { formatInstant, instantFromMillis, parseInstantOrThrow, type Instant } from '../cursor/instant.js';
-import { loadStates, parseAuditStreamState, type AuditStreamState } from '../cursor/state.js';
+import { StateBook } from '../cursor/state-book.js';
+import { loadStates, parseAuditStreamState, type AheadRange, type AuditStreamState } from '../cursor/state.js';
 import { asConnectorError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { estimate, recordLine, streamState, streamStatus } from '../protocol/builders.js';
@@ -44,7 +45,7 @@ async function readStream(
   const startedAt = Date.now();
   // Frozen for the whole sync, on a whole second, so that pages do not shift under a long read.
   const end = instantFromMillis(Math.floor((startedAt - config.settleDelayMs) / 1000) * 1000);
-  const { start, deliveredAtStart } = startingPoint(stream, config, savedState, end);
+  const { start, deliveredAtStart, ahead } = startingPoint(stream, config, savedState, end);
   logger.info(`Reading ${stream.name} (${stream.syncMode}) from ${formatInstant(start)} up to ${formatInstant(end)}${config.useSyntheticData ? ' from synthetic data' : ''}.`);
 
   const { pages, http } = createPageSource(config, (notice) => {
@@ -65,8 +66,17 @@ async function readStream(
   await emitter.emit(streamStatus(stream.name, 'STARTED'));
   await emitter.emit(streamStatus(stream.name, 'RUNNING'));
   try {
+    const book = new StateBook({ instant: start, ids: deliveredAtStart }, ahead, end);
     const events = readAuditLogs(
-      { pages, start, deliveredAtStart, end, pageSize: config.pageSize, windowSizeMs: config.windowSizeMs, debug: (message) => logger.debug(message), warn: (message) => logger.warn(message) },
+      {
+        pages,
+        book,
+        pageSize: config.pageSize,
+        windowSizeMs: config.windowSizeMs,
+        concurrency: () => concurrencyFor(config, http?.stats.latencyMs),
+        debug: (message) => logger.debug(message),
+        warn: (message) => logger.warn(message),
+      },
       stats,
     );
     for await (const event of events) {
@@ -97,7 +107,7 @@ async function readStream(
   const seconds = ((Date.now() - startedAt) / 1000).toFixed(1);
   const retries = http?.stats.retries ?? 0;
   logger.info(
-    `Sync of ${stream.name} complete: ${records} records, ${stats.pages} pages, ${stats.windows} windows, ${retries} retries, ${seconds} s; new cursor ${lastState.created_at}.`,
+    `Sync of ${stream.name} complete: ${records} records, ${stats.pages} pages, ${stats.windows} windows (up to ${stats.maxConcurrentWindows} at once), ${retries} retries, ${seconds} s; new cursor ${lastState.created_at}.`,
   );
   if (stats.skippedDuplicates + stats.skippedOutsideWindow > 0) {
     logger.info(`Skipped ${stats.skippedDuplicates} records served twice and ${stats.skippedOutsideWindow} outside the requested time range.`);
@@ -114,11 +124,28 @@ function startingPoint(
   config: Config,
   savedState: AuditStreamState | undefined,
   end: Instant,
-): { start: Instant; deliveredAtStart: readonly string[] } {
+): { start: Instant; deliveredAtStart: readonly string[]; ahead: readonly AheadRange[] } {
   if (stream.syncMode === 'incremental' && savedState) {
-    return { start: parseInstantOrThrow(savedState.created_at, 'state created_at'), deliveredAtStart: savedState.ids_at_created_at };
+    return {
+      start: parseInstantOrThrow(savedState.created_at, 'state created_at'),
+      deliveredAtStart: savedState.ids_at_created_at,
+      ahead: savedState.ahead ?? [],
+    };
   }
-  if (config.backfillStart) return { start: config.backfillStart, deliveredAtStart: [] };
+  if (config.backfillStart) return { start: config.backfillStart, deliveredAtStart: [], ahead: [] };
   // No backfill: a full refresh reads all history; an incremental sync begins now.
-  return { start: stream.syncMode === 'full_refresh' ? parseInstantOrThrow(HISTORY_START, 'history start') : end, deliveredAtStart: [] };
+  const start = stream.syncMode === 'full_refresh' ? parseInstantOrThrow(HISTORY_START, 'history start') : end;
+  return { start, deliveredAtStart: [], ahead: [] };
+}
+
+/**
+ * Windows needed to use the allowed request rate at the observed latency (Little's law), with a
+ * margin, capped by the config. Before any request has been timed, a quarter of the cap.
+ */
+function concurrencyFor(config: Config, latencyMs: number | undefined): number {
+  if (config.useSyntheticData) return 1;
+  if (latencyMs === undefined) return Math.max(1, Math.ceil(config.maxConcurrentWindows / 4));
+  const requestsPerSecond = config.requestsPerMinute / 60;
+  const needed = Math.ceil(requestsPerSecond * (latencyMs / 1000) * 1.25) + 1;
+  return Math.min(config.maxConcurrentWindows, Math.max(1, needed));
 }

@@ -1,5 +1,6 @@
 import type { AuditResource } from '../stream/page-source.js';
 import { compareInstants, formatInstant, parseInstant, type Instant } from './instant.js';
+import type { Position } from './state-book.js';
 import type { AuditStreamState } from './state.js';
 
 /** Distinct ascending steps a whole window must show before the server's sort is trusted. */
@@ -67,10 +68,10 @@ export class WindowCursor {
   }
 
   /**
-   * Looks at the next page before any of its records is admitted. Returns the state to save
+   * Looks at the next page before any of its records is admitted. Returns the position to save
    * before emitting them, when the window so far and this page are in ascending order.
    */
-  checkpointBefore(instants: readonly Instant[]): AuditStreamState | undefined {
+  confirmBefore(instants: readonly Instant[]): Position | undefined {
     if (this.rereading || !this.ascending) return undefined;
     let previous = this.newest;
     for (const instant of instants) {
@@ -81,7 +82,18 @@ export class WindowCursor {
       }
       previous = instant;
     }
-    return this.sortTrust.trusted && this.emittedAny ? this.position() : undefined;
+    return this.sortTrust.trusted && this.emittedAny ? this.positionNow() : undefined;
+  }
+
+  /** confirmBefore, as the state it allows saving. */
+  checkpointBefore(instants: readonly Instant[]): AuditStreamState | undefined {
+    const position = this.confirmBefore(instants);
+    return position && { created_at: formatInstant(position.instant), ids_at_created_at: [...position.ids] };
+  }
+
+  /** Whether the position may still be confirmed page by page (else only completion saves it). */
+  get mayCheckpoint(): boolean {
+    return this.sortTrust.trusted && this.ascending && !this.rereading;
   }
 
   /** `instant` is the resource's parsed created_at (see instantOf), parsed once per record. */
@@ -129,8 +141,9 @@ export class WindowCursor {
     this.sortTrust.revoke();
   }
 
-  private position(): AuditStreamState {
-    return { created_at: formatInstant(this.newest), ids_at_created_at: [...this.idsAtNewest] };
+  /** The position as instants, for the state book. */
+  positionNow(): Position {
+    return { instant: this.newest, ids: [...this.idsAtNewest] };
   }
 }
 

@@ -24,6 +24,8 @@ export interface HttpStats {
   requests: number;
   retries: number;
   rateLimited: number;
+  /** Moving average of the time Rootly takes to answer, once any request has been timed. */
+  latencyMs?: number;
 }
 
 interface RequestContext extends Record<string, unknown> {
@@ -69,6 +71,10 @@ export class RootlyHttpClient {
         afterResponse: [
           (response) => {
             this.limiter.observe(response.headers);
+            const elapsed = response.timings.phases.total;
+            if (elapsed !== undefined) {
+              this.stats.latencyMs = this.stats.latencyMs === undefined ? elapsed : this.stats.latencyMs * 0.8 + elapsed * 0.2;
+            }
             return response;
           },
         ],

@@ -1,6 +1,7 @@
 import { describe, expect, test } from '@jest/globals';
 import { formatInstant, parseInstant, type Instant } from '../cursor/instant.js';
-import type { AuditStreamState } from '../cursor/state.js';
+import { StateBook } from '../cursor/state-book.js';
+import type { AheadRange, AuditStreamState } from '../cursor/state.js';
 import { ConnectorError } from '../errors.js';
 import { newStreamStats, readAuditLogs, type StreamEvent } from './audit-stream.js';
 import type { AuditResource, Page, PageRequest, PageSource } from './page-source.js';
@@ -24,6 +25,8 @@ interface FakeOptions {
   serverPageSize?: number;
   /** Serve the last record of page N again at the top of page N+1 (an offset shift). */
   repeatAcrossPages?: boolean;
+  /** Milliseconds to wait before answering the i-th request, so that windows complete out of order. */
+  latencyFor?: (requestIndex: number) => number;
   /** Overrides meta.total_count, e.g. to claim a dense window. */
   totalCount?: (request: PageRequest, actual: number) => number;
 }
@@ -78,6 +81,8 @@ class FakeRootly implements PageSource {
 
   async fetchPage(request: PageRequest): Promise<Page> {
     this.requests.push(request);
+    const delay = this.options.latencyFor?.(this.requests.length) ?? 0;
+    if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));
     const start = nanosOf(request.range.start);
     const end = nanosOf(request.range.end);
     const matching = this.rows.filter((r) => r.nanos >= start && r.nanos < end).sort(byTimeThenId);
@@ -117,12 +122,17 @@ interface Run {
 
 async function run(
   source: PageSource,
-  from: { start: Instant; deliveredAtStart: readonly string[] },
+  from: { start: Instant; deliveredAtStart: readonly string[]; ahead?: AheadRange[] },
   end: Instant,
-  sizes: { pageSize: number; windowSizeMs: number },
+  sizes: { pageSize: number; windowSizeMs: number; concurrency?: number },
+  stats = newStreamStats(),
 ): Promise<Run> {
   const events: StreamEvent[] = [];
-  const stream = readAuditLogs({ pages: source, ...from, end, ...sizes, debug: () => undefined, warn: () => undefined }, newStreamStats());
+  const book = new StateBook({ instant: from.start, ids: from.deliveredAtStart }, from.ahead ?? [], end);
+  const stream = readAuditLogs(
+    { pages: source, book, ...sizes, concurrency: () => sizes.concurrency ?? 1, debug: () => undefined, warn: () => undefined },
+    stats,
+  );
   for await (const event of stream) events.push(event);
   return { events };
 }
@@ -181,6 +191,7 @@ const PAGE_SIZES = [1, 2, 3, 7, 50];
 const WINDOW_SIZES_MS = [1000, 2500, 60_000];
 
 interface Case {
+  concurrency?: number;
   order: Order;
   pageSize: number;
   windowSizeMs: number;
@@ -195,7 +206,8 @@ function cases(orders: readonly Order[], pageSizes = PAGE_SIZES): Case[] {
   );
 }
 
-const label = (c: Case): string => `${c.order}, page ${c.pageSize}, window ${c.windowSizeMs} ms${c.repeatAcrossPages ? ', repeats' : ''}`;
+const label = (c: Case): string =>
+  `${c.order}, page ${c.pageSize}, window ${c.windowSizeMs} ms${c.repeatAcrossPages ? ', repeats' : ''}${c.concurrency ? `, ${c.concurrency} windows at once` : ''}`;
 
 /**
  * Reads the dataset once, then for every checkpoint pretends the sync died right after saving it
@@ -204,14 +216,14 @@ const label = (c: Case): string => `${c.order}, page ${c.pageSize}, window ${c.w
 async function crashAtEveryCheckpoint(c: Case): Promise<{ problems: string[]; crashes: number }> {
   const { rows, expected } = dataset();
   const end = at(RANGE_END);
-  const sizes = { pageSize: c.pageSize, windowSizeMs: c.windowSizeMs };
+  const sizes = { pageSize: c.pageSize, windowSizeMs: c.windowSizeMs, concurrency: c.concurrency ?? 1 };
   const fake = (): FakeRootly => new FakeRootly(rows, { order: c.order, repeatAcrossPages: c.repeatAcrossPages });
   const full = await run(fake(), { start: at(RANGE_START), deliveredAtStart: [] }, end, sizes);
   const problems: string[] = [];
   const checkpoints = checkpointsOf(full.events);
   for (const { index, state } of checkpoints) {
     const committed = idsOf(full.events.slice(0, index));
-    const resumed = await run(fake(), { start: at(state.created_at), deliveredAtStart: state.ids_at_created_at }, end, sizes);
+    const resumed = await run(fake(), { start: at(state.created_at), deliveredAtStart: state.ids_at_created_at, ahead: state.ahead }, end, sizes);
     const total = sorted([...committed, ...idsOf(resumed.events)]);
     if (JSON.stringify(total) !== JSON.stringify(expected)) {
       const missing = expected.filter((id) => !total.includes(id));
@@ -278,6 +290,37 @@ describe('readAuditLogs after a crash at any checkpoint', () => {
     }
     expect(problems).toEqual([]);
     expect(crashes).toBeGreaterThan(100); // the property is not vacuous
+  });
+
+  test('several windows at once: committed records plus the resumed sync equal the dataset exactly once', async () => {
+    const problems: string[] = [];
+    let crashes = 0;
+    for (const c of cases(['ascending', 'newest-first', 'shuffled']).map((c) => ({ ...c, concurrency: 4 }))) {
+      const result = await crashAtEveryCheckpoint(c);
+      problems.push(...result.problems);
+      crashes += result.crashes;
+    }
+    expect(problems).toEqual([]);
+    expect(crashes).toBeGreaterThan(100);
+  });
+
+  test('windows completing out of order: states carry the ranges read ahead, and every crash resumes exactly once', async () => {
+    // 600 distinct instants over 20 s; 2 s windows of ~60 records: the first proves the order, then 4 run at once.
+    const rows = Array.from({ length: 600 }, (_, i) => row(`c${i}`, BigInt(RANGE_START_MS) * NS_PER_MS + BigInt(i) * 33_333_333n));
+    const end = at(new Date(RANGE_START_MS + 20_000).toISOString());
+    const sizes = { pageSize: 7, windowSizeMs: 2000, concurrency: 4 };
+    const stats = newStreamStats();
+    const full = await run(new FakeRootly(rows, { order: 'ascending', latencyFor: (i) => (i * 7) % 5 }), { start: at(RANGE_START), deliveredAtStart: [] }, end, sizes, stats);
+    expect(stats.maxConcurrentWindows).toBe(4);
+    const checkpoints = checkpointsOf(full.events);
+    expect(checkpoints.some(({ state }) => (state.ahead?.length ?? 0) > 0)).toBe(true);
+    const expected = sorted(rows.map((r) => r.resource.id));
+    expect(sorted(idsOf(full.events))).toEqual(expected);
+    for (const { index, state } of checkpoints) {
+      const committed = idsOf(full.events.slice(0, index));
+      const resumed = await run(new FakeRootly(rows, { order: 'ascending' }), { start: at(state.created_at), deliveredAtStart: state.ids_at_created_at, ahead: state.ahead }, end, sizes);
+      expect(sorted([...committed, ...idsOf(resumed.events)])).toEqual(expected);
+    }
   });
 
   test('ascending server: mid-window checkpoints do happen (small pages save progress inside a window)', async () => {
@@ -365,15 +408,7 @@ describe('readAuditLogs edge cases', () => {
         nextLink: 'https://api.rootly.test/v1/audits?page%5Bnumber%5D=2',
       }),
     };
-    const stream = readAuditLogs(
-      { pages: loop, start: at(RANGE_START), deliveredAtStart: [], end: at(RANGE_END), pageSize: 1, windowSizeMs: 60_000, debug: () => undefined, warn: () => undefined },
-      newStreamStats(),
-    );
-    const error = await (async () => {
-      for await (const _event of stream) {
-        // drain
-      }
-    })().catch((e: unknown) => e);
+    const error = await run(loop, { start: at(RANGE_START), deliveredAtStart: [] }, at(RANGE_END), { pageSize: 1, windowSizeMs: 60_000 }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ConnectorError);
     expect((error as ConnectorError).failureType).toBe('system_error');
     expect((error as ConnectorError).message).toContain('page%5Bnumber%5D=2');

@@ -36,7 +36,7 @@ describe('read against the mock Rootly server', () => {
     const counted = stateMessages(result).reduce((sum, m) => sum + (m as unknown as { state: { sourceStats: { recordCount: number } } }).state.sourceStats.recordCount, 0);
     expect(counted).toBe(data.length);
     const summary = result.messages.filter((m) => m.type === 'LOG').map((m) => (m as unknown as { log: { message: string } }).log.message).find((t) => t.startsWith('Sync of'));
-    expect(summary).toMatch(/700 records, \d+ pages, \d+ windows, 0 retries, .* new cursor /);
+    expect(summary).toMatch(/700 records, \d+ pages, \d+ windows \(up to \d+ at once\), 0 retries, .* new cursor /);
     // The request carried the key only as a Bearer header, and asked for ascending order.
     expect(mock.requests.every((r) => r.authorization === 'valid' && !r.url.includes(API_KEY_PART))).toBe(true);
     expect(mock.requests[0]?.url).toContain('sort=created_at');
@@ -88,7 +88,8 @@ describe('read against the mock Rootly server', () => {
   test('resuming from each checkpoint of a sync yields exactly the records not yet committed', async () => {
     const data = dataset(400, 30, 1, 3);
     mock = await mockRootly({ dataset: data, maxPageSize: 40 });
-    const config = mockConfig(mock, { page_size: 40, window_size_hours: 6 });
+    const backfill = new Date(Date.now() - 30.5 * HOUR).toISOString();
+    const config = mockConfig(mock, { page_size: 40, window_size_hours: 6, backfill_start_time: backfill });
     const full = await read(config);
     expect(full.exitCode).toBe(0);
     expect(stateMessages(full).length).toBeGreaterThan(5);

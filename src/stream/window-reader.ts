@@ -1,0 +1,143 @@
+import type { Instant } from '../cursor/instant.js';
+import type { Position } from '../cursor/state-book.js';
+import { instantOf, MalformedRecordError, type WindowCursor } from '../cursor/window-cursor.js';
+import { formatInstant, instantFromMillis, instantToMillis } from '../cursor/instant.js';
+import { systemError } from '../errors.js';
+import type { AuditResource, PageSource, TimeRange } from './page-source.js';
+
+/** A grown window reporting more records than this is read again at the base window size. */
+export const DENSE_WINDOW_RECORDS = 20_000;
+/** A window whose pages hold fewer records than its reported total is read at most this often. */
+const MAX_PASSES_PER_WINDOW = 3;
+
+export type WindowEvent =
+  /** Records to emit; `position`, when given, is the safe position right after them. */
+  | { kind: 'records'; resources: AuditResource[]; position?: Position }
+  | { kind: 'reported'; total: number }
+  | { kind: 'dense'; total: number }
+  | { kind: 'complete'; emitted: number };
+
+export interface WindowCounters {
+  pages: number;
+  skippedOutsideWindow: number;
+  skippedDuplicates: number;
+  skippedAlreadyDelivered: number;
+  rereads: number;
+}
+
+export interface WindowReadOptions {
+  pages: PageSource;
+  pageSize: number;
+  /** The window was grown over empty history: a dense first page gives it back. */
+  mayBeDense: boolean;
+  warn: (message: string) => void;
+  /** Hands an event to the sync and resolves once it has been written out. */
+  emit: (event: WindowEvent) => Promise<void>;
+  stopped: () => boolean;
+}
+
+/**
+ * Reads one window [start, end) page by page, following next links. While the server's ascending
+ * order is trusted, each page's records are held until the next page confirms the order, and go
+ * out together with the position after them; otherwise they go out at once and only the window's
+ * completion makes them safe to save.
+ */
+export async function readWindow(window: { start: Instant; end: Instant }, cursor: WindowCursor, counters: WindowCounters, options: WindowReadOptions): Promise<void> {
+  let emitted = 0;
+  const send = async (resources: AuditResource[], position?: Position): Promise<void> => {
+    emitted += resources.length;
+    await options.emit({ kind: 'records', resources, ...(position ? { position } : {}) });
+  };
+  for (let pass = 1; pass <= MAX_PASSES_PER_WINDOW; pass += 1) {
+    if (pass > 1) cursor.beginReread();
+    const followed = new Set<string>();
+    const served = new Set<string>();
+    let reported: number | undefined;
+    let held: AuditResource[] | undefined;
+    let link: string | undefined;
+    for (let pageNumber = 1; ; pageNumber += 1) {
+      if (options.stopped()) return;
+      const page = await options.pages.fetchPage({ range: requestRange(window), pageSize: options.pageSize, link });
+      counters.pages += 1;
+      if (page.selfLink !== undefined) followed.add(linkKey(page.selfLink));
+      if (pageNumber === 1 && page.totalCount !== undefined) {
+        reported = page.totalCount;
+        if (pass === 1 && options.mayBeDense && reported > DENSE_WINDOW_RECORDS) {
+          await options.emit({ kind: 'dense', total: reported });
+          return;
+        }
+        if (pass === 1) await options.emit({ kind: 'reported', total: reported });
+      }
+      const instants = parseInstants(page.resources);
+      const confirmed = cursor.confirmBefore(instants);
+      if (held) await send(held, confirmed);
+      held = undefined;
+      const admitted: AuditResource[] = [];
+      page.resources.forEach((resource, index) => {
+        served.add(resource.id);
+        const admission = cursor.admit(resource, instants[index] as Instant);
+        if (admission === 'emit') admitted.push(resource);
+        else if (admission === 'outside-window') counters.skippedOutsideWindow += 1;
+        else if (admission === 'duplicate') counters.skippedDuplicates += 1;
+        else counters.skippedAlreadyDelivered += 1;
+      });
+      const last = page.nextLink === null;
+      if (admitted.length > 0) {
+        if (!last && cursor.mayCheckpoint) held = admitted;
+        else await send(admitted);
+      }
+      if (page.nextLink === null) break;
+      const key = linkKey(page.nextLink);
+      if (followed.has(key)) {
+        throw systemError(
+          `Rootly returned a next-page link that was already followed (${page.nextLink}); the sync stops rather than loop forever. Try again later, and report it to Rootly support if it persists.`,
+        );
+      }
+      followed.add(key);
+      link = page.nextLink;
+    }
+    // A total larger than what the pages held means a page lost records on the way (for example an
+    // empty page that still linked on): the window is read again rather than silently short.
+    if (reported === undefined || served.size >= reported) break;
+    const range = `[${formatInstant(window.start)}, ${formatInstant(window.end)})`;
+    if (pass < MAX_PASSES_PER_WINDOW) {
+      counters.rereads += 1;
+      options.warn(`Rootly reported ${reported} audit records in ${range} but served ${served.size}; reading that window again.`);
+    } else {
+      options.warn(`Rootly reported ${reported} audit records in ${range} but served only ${served.size} in ${MAX_PASSES_PER_WINDOW} readings; the difference could not be read.`);
+    }
+  }
+  cursor.completed(); // a whole window in ascending order is what earns the sort trust
+  await options.emit({ kind: 'complete', emitted });
+}
+
+/**
+ * The filters sent for a window. The lower bound is widened to its whole second so that a server
+ * comparing at coarser precision still returns a superset; the WindowCursor trims it exactly.
+ */
+function requestRange(window: { start: Instant; end: Instant }): TimeRange {
+  const startSecond = instantFromMillis(Math.floor(instantToMillis(window.start) / 1000) * 1000);
+  return { start: formatInstant(startSecond), end: formatInstant(window.end) };
+}
+
+/** The same page spelled with its query parameters in another order is still the same page. */
+function linkKey(link: string): string {
+  try {
+    const url = new URL(link, 'http://relative.invalid');
+    url.searchParams.sort();
+    return url.href;
+  } catch {
+    return link;
+  }
+}
+
+function parseInstants(resources: readonly AuditResource[]): Instant[] {
+  try {
+    return resources.map(instantOf);
+  } catch (error) {
+    if (error instanceof MalformedRecordError) {
+      throw systemError(`Rootly sent an audit record the connector cannot place in time: ${error.message}.`);
+    }
+    throw error;
+  }
+}
