@@ -82,7 +82,7 @@ async function readStream(
     for await (const event of events) {
       if (event.kind === 'records') {
         const emittedAt = Date.now();
-        for (const resource of event.resources) await emitter.emitLine(recordLine(stream.name, toRecordData(resource), emittedAt));
+        await emitter.emitLines(event.resources.map((resource) => recordLine(stream.name, toRecordData(resource), emittedAt)));
         records += event.resources.length;
         recordsSinceState += event.resources.length;
       } else if (event.kind === 'checkpoint') {

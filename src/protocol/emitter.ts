@@ -18,13 +18,15 @@ export class Emitter {
 
   /** Queues one message; resolves once any flush it triggered has drained. */
   async emit(message: AirbyteMessage): Promise<void> {
-    await this.emitLine(JSON.stringify(message));
+    await this.emitLines([JSON.stringify(message)]);
   }
 
-  /** Queues a pre-serialised message line (the record hot path builds its own). */
-  async emitLine(line: string): Promise<void> {
-    this.chunks.push(line, '\n');
-    this.bufferedBytes += line.length + 1;
+  /** Queues pre-serialised message lines (the record hot path builds its own). */
+  async emitLines(lines: readonly string[]): Promise<void> {
+    for (const line of lines) {
+      this.chunks.push(line, '\n');
+      this.bufferedBytes += line.length + 1;
+    }
     if (this.bufferedBytes >= FLUSH_THRESHOLD_BYTES) await this.flush();
   }
 

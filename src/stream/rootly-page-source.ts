@@ -33,7 +33,7 @@ const AUDITS_LIST_SCHEMA = {
 
 /** Pages of `GET /v1/audits`, asked for in ascending created_at order within a time range. */
 export class RootlyPageSource implements PageSource {
-  private readonly validate = createAjv({ useDefaults: false }).compile<AuditsListBody>(AUDITS_LIST_SCHEMA);
+  private readonly validate = createAjv({ useDefaults: false, allErrors: false }).compile<AuditsListBody>(AUDITS_LIST_SCHEMA);
   private readonly auditsUrl: URL;
 
   constructor(
@@ -64,7 +64,9 @@ export class RootlyPageSource implements PageSource {
     if (!this.validate(body)) {
       throw systemError(`Rootly's answer to GET /v1/audits is not the expected JSON:API list: ${describeErrors(this.validate.errors, 'the body')}.`);
     }
-    const resources = body.data.map((resource) => ({ ...resource, id: String(resource.id) }));
+    // JSON:API ids are strings; a server sending numbers gets them normalised, in place.
+    const resources = body.data;
+    for (const resource of resources) if (typeof resource.id !== 'string') resource.id = String(resource.id);
     const total = body.meta?.total_count;
     const self = body.links?.self;
     return {
