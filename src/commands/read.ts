@@ -62,11 +62,12 @@ async function readStream(
   let records = 0;
   let recordsSinceState = 0;
   let stateEmitted = false;
-  let lastState: AuditStreamState = { created_at: formatInstant(start), ids_at_created_at: [...deliveredAtStart] };
+  const book = new StateBook({ instant: start, ids: deliveredAtStart }, ahead, end);
+  // Before the first checkpoint, the safe state is the one the sync started from, ranges ahead included.
+  let lastState: AuditStreamState = book.compose() ?? { created_at: formatInstant(start), ids_at_created_at: [...deliveredAtStart] };
   await emitter.emit(streamStatus(stream.name, 'STARTED'));
   await emitter.emit(streamStatus(stream.name, 'RUNNING'));
   try {
-    const book = new StateBook({ instant: start, ids: deliveredAtStart }, ahead, end);
     const events = readAuditLogs(
       {
         pages,
