@@ -1,20 +1,11 @@
-import { createRequire } from 'node:module';
 import { configError } from './errors.js';
 import { readJsonFile } from './json-file.js';
 import { parseInstant, type Instant } from './cursor/instant.js';
 import { registerSecret } from './secrets.js';
 import { createAjv, describeErrors } from './validation.js';
 import type { JsonObject } from './protocol/messages.js';
+import { loadSpec } from './spec.js';
 
-const require = createRequire(import.meta.url);
-
-export interface ConnectorSpec extends JsonObject {
-  connectionSpecification: JsonObject & { properties: Record<string, JsonObject> };
-}
-
-export function loadSpec(): ConnectorSpec {
-  return require('../spec.json') as ConnectorSpec;
-}
 
 /** The validated config with every default filled and units made explicit. */
 export interface Config {

@@ -14,7 +14,7 @@ export async function runCheck(configPath: string, emitter: Emitter, logger: Log
     if (config.useSyntheticData) {
       logger.info('Synthetic data is on: no request is sent to Rootly.');
     } else {
-      const { pages } = createPageSource(
+      const { pages } = await createPageSource(
         { ...config, maxRetryMs: Math.min(config.maxRetryMs, CHECK_MAX_RETRY_MS) },
         (notice) => logger.warn(`check: retrying after ${notice.reason} in ${Math.ceil(notice.delayMs / 1000)} s`),
         { maxAttempts: 3 },

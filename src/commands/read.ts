@@ -48,7 +48,7 @@ async function readStream(
   const { start, deliveredAtStart, ahead } = startingPoint(stream, config, savedState, end);
   logger.info(`Reading ${stream.name} (${stream.syncMode}) from ${formatInstant(start)} up to ${formatInstant(end)}${config.useSyntheticData ? ' from synthetic data' : ''}.`);
 
-  const { pages, http } = createPageSource(config, (notice) => {
+  const { pages, http } = await createPageSource(config, (notice) => {
     const waitSeconds = (notice.delayMs / 1000).toFixed(1);
     const cause = notice.statusCode ? `HTTP ${notice.statusCode}` : notice.errorCode ?? notice.reason;
     logger.warn(`Rootly request failed (${cause}); retry ${notice.attempt} in ${waitSeconds} s.`);

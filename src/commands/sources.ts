@@ -1,8 +1,6 @@
 import type { Config } from '../config.js';
-import { RootlyHttpClient, type RetryNotice, type RootlyClientOptions } from '../http/rootly-client.js';
+import type { RootlyHttpClient, RetryNotice, RootlyClientOptions } from '../http/rootly-client.js';
 import type { PageSource } from '../stream/page-source.js';
-import { RootlyPageSource } from '../stream/rootly-page-source.js';
-import { SyntheticPageSource } from '../synthetic/synthetic-page-source.js';
 
 export interface PageSourceHandle {
   pages: PageSource;
@@ -10,13 +8,20 @@ export interface PageSourceHandle {
   http?: RootlyHttpClient;
 }
 
-/** The page source a config asks for: Rootly's API, or the generator when synthetic data is on. */
-export function createPageSource(
+/**
+ * The page source a config asks for: Rootly's API, or the generator when synthetic data is on.
+ * Each is loaded only when used, so a synthetic sync never loads the HTTP client.
+ */
+export async function createPageSource(
   config: Config,
   onRetry: (notice: RetryNotice) => void,
   policy?: RootlyClientOptions['policy'],
-): PageSourceHandle {
-  if (config.useSyntheticData) return { pages: new SyntheticPageSource() };
+): Promise<PageSourceHandle> {
+  if (config.useSyntheticData) {
+    const { SyntheticPageSource } = await import('../synthetic/synthetic-page-source.js');
+    return { pages: new SyntheticPageSource() };
+  }
+  const [{ RootlyHttpClient }, { RootlyPageSource }] = await Promise.all([import('../http/rootly-client.js'), import('../stream/rootly-page-source.js')]);
   const http = new RootlyHttpClient(
     {
       apiKey: config.apiKey,

@@ -1,4 +1,4 @@
-import { loadSpec } from '../config.js';
+import { loadSpec } from '../spec.js';
 import type { Emitter } from '../protocol/emitter.js';
 
 export async function runSpec(emitter: Emitter): Promise<void> {
