@@ -1,14 +1,11 @@
+import base from './jest.config.js';
+
 /**
  * The project's own Connector Acceptance Test runner: builds the image and runs every test that
  * acceptance-test-config.yml lists against it through testcontainers (`npm run test:acceptance`).
  */
 export default {
-  testEnvironment: 'node',
-  extensionsToTreatAsEsm: ['.ts'],
-  moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
-  transform: {
-    '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: 'tsconfig.test.json', diagnostics: false }],
-  },
+  ...base,
   // testcontainers reads these when it first talks to the engine (see test/container/setup-env.ts).
   setupFiles: ['<rootDir>/test/container/setup-env.ts'],
   testMatch: ['<rootDir>/test/container/**/*.test.ts'],
