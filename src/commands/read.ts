@@ -5,10 +5,10 @@ import { StateBook } from '../cursor/state-book.js';
 import { loadStates, parseAuditStreamState, type AheadRange, type AuditStreamState } from '../cursor/state.js';
 import { asConnectorError } from '../errors.js';
 import type { Logger } from '../logger.js';
-import { estimate, recordLine, streamState, streamStatus } from '../protocol/builders.js';
+import { estimate, recordLine, recordLinePrefix, streamState, streamStatus } from '../protocol/builders.js';
 import type { Emitter } from '../protocol/emitter.js';
 import { newStreamStats, readAuditLogs } from '../stream/audit-stream.js';
-import { AUDIT_STREAM, toRecordData } from '../stream/records.js';
+import { AUDIT_STREAM, recordDataJson } from '../stream/records.js';
 import { createPageSource } from './sources.js';
 
 /** Where a full refresh without a backfill time starts: before any Rootly account existed. */
@@ -59,6 +59,7 @@ async function readStream(
   });
 
   const stats = newStreamStats();
+  const linePrefix = recordLinePrefix(stream.name);
   let records = 0;
   let recordsSinceState = 0;
   let stateEmitted = false;
@@ -83,7 +84,7 @@ async function readStream(
     for await (const event of events) {
       if (event.kind === 'records') {
         const emittedAt = Date.now();
-        await emitter.emitLines(event.resources.map((resource) => recordLine(stream.name, toRecordData(resource), emittedAt)));
+        await emitter.emitLines(event.resources.map((resource) => recordLine(linePrefix, recordDataJson(resource), emittedAt)));
         records += event.resources.length;
         recordsSinceState += event.resources.length;
       } else if (event.kind === 'checkpoint') {

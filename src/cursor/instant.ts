@@ -17,20 +17,23 @@ const ISO_INSTANT =
 export function parseInstant(text: string): Instant | undefined {
   const match = ISO_INSTANT.exec(text);
   if (!match) return undefined;
-  const [, year, month, day, hour, minute, second, fraction = '', zulu, sign, offH, offM] = match;
-  const fields = [year, month, day, hour, minute, second].map(Number) as [
-    number, number, number, number, number, number,
-  ];
-  const [y, mo, d, h, mi, s] = fields;
-  if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || s > 60) return undefined;
-  const utcMillis = Date.UTC(y, mo - 1, d, h, mi, s);
-  // Date.UTC rolls 31 Feb into March: reject dates that do not exist.
-  if (new Date(Date.UTC(y, mo - 1, d)).getUTCDate() !== d) return undefined;
-  const offsetSeconds = zulu ? 0 : (sign === '-' ? -1 : 1) * (Number(offH) * 3600 + Number(offM) * 60);
+  const y = Number(match[1]);
+  const mo = Number(match[2]);
+  const d = Number(match[3]);
+  const h = Number(match[4]);
+  const mi = Number(match[5]);
+  const s = Number(match[6]);
+  if (mo < 1 || mo > 12 || d < 1 || d > daysInMonth(y, mo) || h > 23 || mi > 59 || s > 60) return undefined;
+  const offsetSeconds = match[8] ? 0 : (match[9] === '-' ? -1 : 1) * (Number(match[10]) * 3600 + Number(match[11]) * 60);
   return {
-    epochSeconds: utcMillis / 1000 - offsetSeconds,
-    fraction: fraction.replace(/0+$/, ''),
+    epochSeconds: Date.UTC(y, mo - 1, d, h, mi, s) / 1000 - offsetSeconds,
+    fraction: (match[7] ?? '').replace(/0+$/, ''),
   };
+}
+
+function daysInMonth(year: number, month: number): number {
+  if (month === 2) return year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 29 : 28;
+  return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
 }
 
 export function parseInstantOrThrow(text: string, what: string): Instant {

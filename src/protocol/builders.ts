@@ -55,7 +55,14 @@ export function log(level: LogLevel, message: string): LogMessage {
   return { type: 'LOG', log: { level, message } };
 }
 
-/** The record line, built by hand because it is the one message printed per record. */
-export function recordLine(stream: string, data: JsonObject, emittedAt: number): string {
-  return `{"type":"RECORD","record":{"stream":${JSON.stringify(stream)},"data":${JSON.stringify(data)},"emitted_at":${emittedAt}}}`;
+/**
+ * The RECORD line of a serialised record, built by hand because it is the one message printed
+ * per record: the prefix of its stream is serialised once.
+ */
+export function recordLinePrefix(stream: string): string {
+  return `{"type":"RECORD","record":{"stream":${JSON.stringify(stream)},"data":`;
+}
+
+export function recordLine(prefix: string, dataJson: string, emittedAt: number): string {
+  return `${prefix}${dataJson},"emitted_at":${emittedAt}}}`;
 }

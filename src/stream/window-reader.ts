@@ -73,8 +73,9 @@ export async function readWindow(window: { start: Instant; end: Instant }, curso
       if (held) await send(held, confirmed);
       held = undefined;
       const admitted: AuditResource[] = [];
+      const counting = reported !== undefined;
       page.resources.forEach((resource, index) => {
-        served.add(resource.id);
+        if (counting) served.add(resource.id);
         const admission = cursor.admit(resource, instants[index] as Instant);
         if (admission === 'emit') admitted.push(resource);
         else if (admission === 'outside-window') counters.skippedOutsideWindow += 1;
