@@ -508,4 +508,19 @@ describe('image_contents', () => {
     expect(entries).toContain('mock-rootly: absent');
     expect(entries).toContain('main: present');
   });
+
+  acceptanceTest('image_contents', 'the image holds no secrets, configs, tests or sources beyond the compiled code', async () => {
+    // Anything that could carry a key or a token: secret folders, env and npm credential files,
+    // configs and states, the repository, tests and TypeScript sources.
+    const script = [
+      // Public CA certificates of the base image (/etc/ssl, ca-certificates) are not secrets.
+      'find / -xdev \\( -path /proc -o -path /sys -o -path /usr/local/lib/node_modules -o -path /etc/ssl -o -path /usr/local/share/ca-certificates -o -path /usr/share/ca-certificates \\) -prune -o \\(',
+      '  -name secrets -o -name ".env*" -o -name ".npmrc" -o -name "*.pem" -o -name "config.json" -o -name ".git"',
+      '  -o -path "/airbyte/*/integration_tests*" -o -path "/airbyte/*/test*" -o -path "/airbyte/*/src*" \\) -print 2>/dev/null; true',
+    ].join(' ');
+    const run = await runContainer(['-c', script], { entrypoint: ['/bin/sh'] });
+    expect(run.exitCode).toBe(0);
+    const found = run.stdout.split('\n').map((line) => line.trim()).filter(Boolean).filter((path) => !path.startsWith('/airbyte/integration_code/node_modules/'));
+    expect(found).toEqual([]);
+  });
 });
