@@ -68,7 +68,15 @@ export function parseConfig(raw: unknown, now: Date = new Date()): LoadedConfig 
 }
 
 function toConfig(raw: RawConfig, now: Date): Config {
-  const baseUrl = new URL(raw.base_url);
+  let baseUrl: URL;
+  try {
+    baseUrl = new URL(raw.base_url);
+  } catch {
+    throw configError(`'base_url' is not a valid URL; use the form https://api.rootly.com.`);
+  }
+  if (baseUrl.username !== '' || baseUrl.password !== '') {
+    throw configError(`'base_url' must not contain a user name or password; the API key goes in 'api_key' only.`);
+  }
   if (baseUrl.protocol !== 'https:' && !LOOPBACK_HOSTS.test(baseUrl.hostname)) {
     throw configError(
       `'base_url' must use https (plain http is accepted only for loopback hosts such as 127.0.0.1), got ${baseUrl.origin}.`,

@@ -15,6 +15,17 @@ export async function readJsonFile(path: string, what: string): Promise<unknown>
   try {
     return JSON.parse(text) as unknown;
   } catch (error) {
-    throw configError(`The ${what} file ${path} is not valid JSON: ${(error as Error).message}.`);
+    throw configError(`The ${what} file ${path} is not valid JSON${where(text, error as Error)}; check its quotes, commas and braces.`);
   }
+}
+
+/**
+ * Where the parse failed, as line and column. Never the parser's own message: it quotes the text
+ * around the error, which may be the API key itself (an unquoted key, say).
+ */
+function where(text: string, error: Error): string {
+  const position = /at position (\d+)/.exec(error.message)?.[1];
+  if (position === undefined) return /end of JSON input/.test(error.message) ? ' (it ends too early)' : '';
+  const before = text.slice(0, Number(position)).split('\n');
+  return ` (at line ${before.length}, column ${(before.at(-1)?.length ?? 0) + 1})`;
 }

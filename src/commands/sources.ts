@@ -16,6 +16,7 @@ export async function createPageSource(
   config: Config,
   onRetry: (notice: RetryNotice) => void,
   policy?: RootlyClientOptions['policy'],
+  debug?: (message: string) => void,
 ): Promise<PageSourceHandle> {
   if (config.useSyntheticData) {
     const { SyntheticPageSource } = await import('../synthetic/synthetic-page-source.js');
@@ -32,5 +33,5 @@ export async function createPageSource(
     },
     onRetry,
   );
-  return { pages: new RootlyPageSource(http, config.baseUrl), http };
+  return { pages: new RootlyPageSource(http, config.baseUrl, debug), http };
 }

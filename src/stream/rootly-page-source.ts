@@ -39,6 +39,7 @@ export class RootlyPageSource implements PageSource {
   constructor(
     private readonly client: RootlyHttpClient,
     private readonly baseUrl: URL,
+    private readonly debug: (message: string) => void = () => undefined,
   ) {
     this.auditsUrl = new URL(`${baseUrl.pathname.replace(/\/$/, '')}/v1/audits`, baseUrl);
   }
@@ -56,6 +57,7 @@ export class RootlyPageSource implements PageSource {
 
   async fetchPage(request: PageRequest): Promise<Page> {
     const url = request.link === undefined ? this.firstPageUrl(request) : this.checkedLink(request.link);
+    this.debug(`GET ${url.pathname}${url.search}`);
     const response = await this.client.getJson(url);
     if (response.statusCode >= 300) {
       throw systemError(`Rootly answered ${response.statusCode} with a redirect to ${String(response.headers.location)}; the connector does not follow redirects. Check base_url.`);

@@ -2,13 +2,15 @@ import type { Instant } from '../cursor/instant.js';
 import type { Position } from '../cursor/state-book.js';
 import { instantOf, MalformedRecordError, type WindowCursor } from '../cursor/window-cursor.js';
 import { formatInstant, instantFromMillis, instantToMillis } from '../cursor/instant.js';
-import { systemError } from '../errors.js';
+import { systemError, transientError } from '../errors.js';
 import type { AuditResource, PageSource, TimeRange } from './page-source.js';
 
 /** A grown window reporting more records than this is read again at the base window size. */
 export const DENSE_WINDOW_RECORDS = 20_000;
 /** A window whose pages hold fewer records than its reported total is read at most this often. */
 const MAX_PASSES_PER_WINDOW = 3;
+/** Empty pages in a row that still link on, before the walk is judged endless. */
+const MAX_EMPTY_PAGES_IN_A_ROW = 5;
 
 export type WindowEvent =
   /** Records to emit; `position`, when given, is the safe position right after them. */
@@ -55,6 +57,7 @@ export async function readWindow(window: { start: Instant; end: Instant }, curso
     let reported: number | undefined;
     let held: AuditResource[] | undefined;
     let link: string | undefined;
+    let emptyInARow = 0;
     for (let pageNumber = 1; ; pageNumber += 1) {
       if (options.stopped()) return;
       const page = await options.pages.fetchPage({ range: requestRange(window), pageSize: options.pageSize, link });
@@ -88,6 +91,14 @@ export async function readWindow(window: { start: Instant; end: Instant }, curso
         else await send(admitted);
       }
       if (page.nextLink === null) break;
+      emptyInARow = page.resources.length === 0 ? emptyInARow + 1 : 0;
+      // Every page should hold a record: more pages than reported records, or a run of empty
+      // pages, is a walk that would never end (each link new, so the repeat check cannot see it).
+      if (emptyInARow >= MAX_EMPTY_PAGES_IN_A_ROW || (reported !== undefined && pageNumber > reported + MAX_EMPTY_PAGES_IN_A_ROW)) {
+        throw transientError(
+          `Rootly kept linking to further pages of [${formatInstant(window.start)}, ${formatInstant(window.end)}) without records (page ${pageNumber}${reported !== undefined ? ` of a range reported to hold ${reported} records` : ''}); the sync stops rather than page forever. The next sync resumes from the last saved state.`,
+        );
+      }
       const key = linkKey(page.nextLink);
       if (followed.has(key)) {
         throw systemError(
@@ -101,12 +112,15 @@ export async function readWindow(window: { start: Instant; end: Instant }, curso
     // empty page that still linked on): the window is read again rather than silently short.
     if (reported === undefined || served.size >= reported) break;
     const range = `[${formatInstant(window.start)}, ${formatInstant(window.end)})`;
-    if (pass < MAX_PASSES_PER_WINDOW) {
-      counters.rereads += 1;
-      options.warn(`Rootly reported ${reported} audit records in ${range} but served ${served.size}; reading that window again.`);
-    } else {
-      options.warn(`Rootly reported ${reported} audit records in ${range} but served only ${served.size} in ${MAX_PASSES_PER_WINDOW} readings; the difference could not be read.`);
+    if (pass === MAX_PASSES_PER_WINDOW) {
+      // Saving this window would skip the missing records for good: fail, and let the next sync
+      // read the window again from the last saved state.
+      throw transientError(
+        `Rootly reported ${reported} audit records in ${range} but served only ${served.size}, in each of ${MAX_PASSES_PER_WINDOW} readings. The sync stops without saving past them; the next sync reads that range again. If it persists, report it to Rootly support.`,
+      );
     }
+    counters.rereads += 1;
+    options.warn(`Rootly reported ${reported} audit records in ${range} but served ${served.size}; reading that window again.`);
   }
   cursor.completed(); // a whole window in ascending order is what earns the sort trust
   await options.emit({ kind: 'complete', emitted });
