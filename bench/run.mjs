@@ -143,6 +143,10 @@ row('CPU per record: connector / baseline', fmt(perRecord(fast) / perRecord(base
 
 console.error('bench: memory at 10k and 1M records');
 const small = await syncAgainstMock(10_000, {});
+// The same ratio without the fixed start-up cost: the CPU each further record adds.
+const smallBaseline = await baselineAgainstMock(10_000);
+const marginal = (big, little) => (big.cpu - little.cpu) / (big.records - little.records);
+row('CPU per record beyond start-up (100k - 10k runs): connector / baseline', fmt(marginal(fast, small) / marginal(baseline, smallBaseline)), '<= 1.5');
 row('peak RSS at 10,000 records (MB)', fmt(small.peakMb, 1));
 if (args.million) {
   const big = await syncAgainstMock(1_000_000, {});
