@@ -85,6 +85,9 @@ export async function readWindow(window: { start: Instant; end: Instant }, curso
         else if (admission === 'duplicate') counters.skippedDuplicates += 1;
         else counters.skippedAlreadyDelivered += 1;
       });
+      // An empty page that still links on may have lost its records: from here the window's
+      // position is not confirmed page by page, only by the window's completion.
+      if (page.resources.length === 0 && page.nextLink !== null) cursor.beginReread();
       const last = page.nextLink === null;
       if (admitted.length > 0) {
         if (!last && cursor.mayCheckpoint) held = admitted;
