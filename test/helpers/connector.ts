@@ -22,16 +22,21 @@ export interface RunOptions {
   timeoutMs?: number;
 }
 
-/** Runs the compiled connector CLI as a real child process. */
-export async function runConnector(args: string[], options: RunOptions = {}): Promise<RunResult> {
+/** Writes the files into a fresh temp dir and puts their paths in place of `{name}` in args. */
+export function withFiles(args: string[], files: Record<string, unknown> = {}): { args: string[]; dir: string } {
   const dir = mkdtempSync(join(tmpdir(), 'rootly-connector-'));
   const paths: Record<string, string> = {};
-  for (const [name, content] of Object.entries(options.files ?? {})) {
+  for (const [name, content] of Object.entries(files)) {
     const path = join(dir, `${name}.json`);
     writeFileSync(path, typeof content === 'string' ? content : JSON.stringify(content));
     paths[name] = path;
   }
-  const resolved = args.map((arg) => arg.replace(/\{(\w+)\}/g, (_, name: string) => paths[name] ?? `{${name}}`));
+  return { args: args.map((arg) => arg.replace(/\{(\w+)\}/g, (_, name: string) => paths[name] ?? `{${name}}`)), dir };
+}
+
+/** Runs the compiled connector CLI as a real child process. */
+export async function runConnector(args: string[], options: RunOptions = {}): Promise<RunResult> {
+  const resolved = withFiles(args, options.files).args;
   const child = spawn(process.execPath, [MAIN, ...resolved], { stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';

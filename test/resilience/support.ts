@@ -12,7 +12,7 @@ import { generateDataset, type FaultKind, type MockRootly } from '../../src/mock
 import { formatWithOffset } from '../../src/mock-rootly/instants.js';
 import { mulberry32 } from '../../src/mock-rootly/prng.js';
 import type { AuditResource } from '../../src/stream/page-source.js';
-import { CATALOG, MAIN, committedRecords, errorTraces, records, type RunResult } from '../helpers/connector.js';
+import { CATALOG, MAIN, committedRecords, errorTraces, records, withFiles, type RunResult } from '../helpers/connector.js';
 import { parseMessages } from '../helpers/protocol.js';
 
 export const HOUR = 3_600_000;
@@ -81,14 +81,7 @@ export interface ChaosRunOptions {
  * timed, and on any kill a trailing partial line is dropped: Airbyte only reads whole lines.
  */
 export async function runCli(args: string[], options: ChaosRunOptions = {}): Promise<ChaosRun> {
-  const dir = mkdtempSync(join(tmpdir(), 'rootly-resilience-'));
-  const paths: Record<string, string> = {};
-  for (const [name, content] of Object.entries(options.files ?? {})) {
-    const path = join(dir, `${name}.json`);
-    writeFileSync(path, typeof content === 'string' ? content : JSON.stringify(content));
-    paths[name] = path;
-  }
-  const resolved = args.map((arg) => arg.replace(/\{(\w+)\}/g, (_, name: string) => paths[name] ?? `{${name}}`));
+  const { args: resolved, dir } = withFiles(args, options.files);
   const started = Date.now();
   const child = spawn(process.execPath, [MAIN, ...resolved], { stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
