@@ -72,6 +72,11 @@ async function readStream(
     const events = readAuditLogs(
       {
         pages,
+        // A page's records become one block of RECORD lines while the page is fresh.
+        render: (resources) => {
+          const emittedAt = Date.now();
+          return resources.map((resource) => recordLine(linePrefix, recordDataJson(resource), emittedAt)).join('\n');
+        },
         book,
         pageSize: config.pageSize,
         windowSizeMs: config.windowSizeMs,
@@ -83,10 +88,9 @@ async function readStream(
     );
     for await (const event of events) {
       if (event.kind === 'records') {
-        const emittedAt = Date.now();
-        await emitter.emitLines(event.resources.map((resource) => recordLine(linePrefix, recordDataJson(resource), emittedAt)));
-        records += event.resources.length;
-        recordsSinceState += event.resources.length;
+        await emitter.emitLines([event.records]);
+        records += event.count;
+        recordsSinceState += event.count;
       } else if (event.kind === 'checkpoint') {
         await emitter.emit(streamState(stream.name, { ...event.state }, recordsSinceState));
         lastState = event.state;

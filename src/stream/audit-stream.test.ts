@@ -116,8 +116,10 @@ const at = (text: string): Instant => {
   return instant;
 };
 
+type Event = StreamEvent<AuditResource[]>;
+
 interface Run {
-  events: StreamEvent[];
+  events: Event[];
 }
 
 async function run(
@@ -127,19 +129,19 @@ async function run(
   sizes: { pageSize: number; windowSizeMs: number; concurrency?: number },
   stats = newStreamStats(),
 ): Promise<Run> {
-  const events: StreamEvent[] = [];
+  const events: Event[] = [];
   const book = new StateBook({ instant: from.start, ids: from.deliveredAtStart }, from.ahead ?? [], end);
   const stream = readAuditLogs(
-    { pages: source, book, ...sizes, concurrency: () => sizes.concurrency ?? 1, debug: () => undefined, warn: () => undefined },
+    { pages: source, render: (resources) => resources, book, ...sizes, concurrency: () => sizes.concurrency ?? 1, debug: () => undefined, warn: () => undefined },
     stats,
   );
   for await (const event of stream) events.push(event);
   return { events };
 }
 
-const idsOf = (events: readonly StreamEvent[]): string[] =>
-  events.flatMap((event) => (event.kind === 'records' ? event.resources.map((r) => r.id) : []));
-const checkpointsOf = (events: readonly StreamEvent[]): Array<{ index: number; state: AuditStreamState }> =>
+const idsOf = (events: readonly Event[]): string[] =>
+  events.flatMap((event) => (event.kind === 'records' ? event.records.map((r) => r.id) : []));
+const checkpointsOf = (events: readonly Event[]): Array<{ index: number; state: AuditStreamState }> =>
   events.flatMap((event, index) => (event.kind === 'checkpoint' ? [{ index, state: event.state }] : []));
 const sorted = (ids: readonly string[]): string[] => [...ids].sort();
 
@@ -261,7 +263,7 @@ describe('readAuditLogs delivers every record exactly once', () => {
       { pageSize: 3, windowSizeMs: 2500 },
     );
     const byId = new Map(rows.map((r) => [r.resource.id, r.resource]));
-    const resources = events.flatMap((e) => (e.kind === 'records' ? e.resources : []));
+    const resources = events.flatMap((e) => (e.kind === 'records' ? e.records : []));
     expect(resources.length).toBeGreaterThan(0);
     for (const resource of resources) expect(resource).toEqual(byId.get(resource.id));
     expect(resources.some((r) => r.attributes.created_at.endsWith('-07:00'))).toBe(true);
@@ -412,6 +414,50 @@ describe('readAuditLogs edge cases', () => {
     expect(error).toBeInstanceOf(ConnectorError);
     expect((error as ConnectorError).failureType).toBe('system_error');
     expect((error as ConnectorError).message).toContain('page%5Bnumber%5D=2');
+  });
+
+  test('each page is rendered before the next request, so no parsed page is held while one is in flight', async () => {
+    const source = new FakeRootly(dataset().rows, { order: 'ascending' });
+    const log: string[] = [];
+    const counting: PageSource = {
+      fetchPage: async (request) => {
+        log.push('request');
+        const page = await source.fetchPage(request);
+        log.push(`page of ${page.resources.length}`);
+        return page;
+      },
+    };
+    const book = new StateBook({ instant: at(RANGE_START), ids: [] }, [], at(RANGE_END));
+    const rendered: string[] = [];
+    const stream = readAuditLogs(
+      {
+        pages: counting,
+        render: (resources) => {
+          log.push(`render ${resources.length}`);
+          return resources.map((r) => `line:${r.id}`);
+        },
+        book,
+        pageSize: 7,
+        windowSizeMs: 60_000,
+        concurrency: () => 1,
+        debug: () => undefined,
+        warn: () => undefined,
+      },
+      newStreamStats(),
+    );
+    let counted = 0;
+    for await (const event of stream) {
+      if (event.kind !== 'records') continue;
+      rendered.push(...event.records);
+      counted += event.count;
+    }
+    expect(rendered.length).toBe(counted);
+    expect(sorted(rendered)).toEqual(sorted(dataset().expected.map((id) => `line:${id}`)));
+    // Every page with records is followed by its render before the next request goes out.
+    log.forEach((entry, index) => {
+      if (entry.startsWith('page of ') && entry !== 'page of 0') expect(log[index + 1]).toMatch(/^render [1-9]/);
+    });
+    expect(log.filter((entry) => entry === 'request').length).toBeGreaterThan(3);
   });
 
   test('a record whose created_at is not a date-time is a system_error naming the audit', async () => {

@@ -6,13 +6,16 @@ import type { AuditResource, PageSource } from './page-source.js';
 import { readWindow, type WindowCounters, type WindowEvent } from './window-reader.js';
 import { windowEnd, WindowSizer } from './windows.js';
 
-export type StreamEvent =
-  | { kind: 'records'; resources: AuditResource[] }
+export type StreamEvent<R> =
+  /** `count` records, in the form the sync's `render` gave them. */
+  | { kind: 'records'; records: R; count: number }
   | { kind: 'checkpoint'; state: AuditStreamState }
   | { kind: 'estimate'; rowEstimate: number };
 
-export interface AuditStreamOptions {
+export interface AuditStreamOptions<R> {
   pages: PageSource;
+  /** Renders a page's records for output as soon as they are fetched (see WindowReadOptions). */
+  render: (resources: AuditResource[]) => R;
   /** The sync's range and what of it earlier syncs delivered; it decides every state. */
   book: StateBook;
   pageSize: number;
@@ -38,9 +41,9 @@ export const newStreamStats = (): StreamStats => ({
   rereads: 0,
 });
 
-interface Delivery {
+interface Delivery<R> {
   entry: Entry;
-  event: WindowEvent | { kind: 'failed'; error: unknown };
+  event: WindowEvent<R> | { kind: 'failed'; error: unknown };
   written: () => void;
 }
 
@@ -51,11 +54,11 @@ interface Delivery {
  * until its page has been written out before it fetches the next, so what is in flight stays
  * within the number of windows times two pages.
  */
-export async function* readAuditLogs(options: AuditStreamOptions, stats: StreamStats): AsyncGenerator<StreamEvent> {
+export async function* readAuditLogs<R>(options: AuditStreamOptions<R>, stats: StreamStats): AsyncGenerator<StreamEvent<R>> {
   const { book } = options;
   const sizer = new WindowSizer(options.windowSizeMs);
   const sortTrust = new SortTrust();
-  const deliveries = new DeliveryQueue<Delivery>();
+  const deliveries = new DeliveryQueue<Delivery<R>>();
   const running = new Set<Entry>();
   let stopped = false;
   let rowEstimate = 0;
@@ -67,9 +70,10 @@ export async function* readAuditLogs(options: AuditStreamOptions, stats: StreamS
     const bounds = { start: entry.position.instant, end: entry.end };
     options.debug(`Reading window [${formatInstant(bounds.start)}, ${formatInstant(bounds.end)})`);
     const cursor = new WindowCursor(bounds, entry.position.ids, sortTrust);
-    const emit = (event: Delivery['event']): Promise<void> => new Promise((written) => deliveries.push({ entry, event, written }));
+    const emit = (event: Delivery<R>['event']): Promise<void> => new Promise((written) => deliveries.push({ entry, event, written }));
     readWindow(bounds, cursor, stats, {
       pages: options.pages,
+      render: options.render,
       pageSize: options.pageSize,
       mayBeDense: sizer.isGrown,
       warn: options.warn,
@@ -89,7 +93,7 @@ export async function* readAuditLogs(options: AuditStreamOptions, stats: StreamS
       const { entry, event, written } = await deliveries.take();
       if (event.kind === 'failed') throw event.error;
       if (event.kind === 'records') {
-        yield { kind: 'records', resources: event.resources };
+        yield { kind: 'records', records: event.records, count: event.count };
         if (event.position) book.advance(entry, event.position);
         else book.markDirty(entry);
       } else if (event.kind === 'reported') {

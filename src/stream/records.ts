@@ -3,16 +3,7 @@ import type { AuditResource } from './page-source.js';
 
 export const AUDIT_STREAM = 'audit_logs';
 
-/**
- * The record's JSON: the resource as Rootly sent it, plus its created_at at the top as the cursor.
- * Serialised field by field so that no intermediate object is made per record.
- */
-export function recordDataJson(resource: AuditResource): string {
-  const relationships = resource.relationships === undefined ? '' : `,"relationships":${JSON.stringify(resource.relationships)}`;
-  return `{"id":${JSON.stringify(resource.id)},"type":${JSON.stringify(resource.type)},"attributes":${JSON.stringify(resource.attributes)},"created_at":${JSON.stringify(resource.attributes.created_at)}${relationships}}`;
-}
-
-/** The record as an object (for the expected-records file and tests). */
+/** The record: the resource as Rootly sent it, plus its created_at at the top as the cursor. */
 export function toRecordData(resource: AuditResource): JsonObject {
   const data: JsonObject = {
     id: resource.id,
@@ -22,4 +13,9 @@ export function toRecordData(resource: AuditResource): JsonObject {
   };
   if (resource.relationships !== undefined) data['relationships'] = resource.relationships;
   return data;
+}
+
+/** The record's JSON, in one flat string (one stringify rather than a concatenation of parts). */
+export function recordDataJson(resource: AuditResource): string {
+  return JSON.stringify(toRecordData(resource));
 }

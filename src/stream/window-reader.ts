@@ -3,7 +3,7 @@ import type { Position } from '../cursor/state-book.js';
 import { instantOf, MalformedRecordError, type WindowCursor } from '../cursor/window-cursor.js';
 import { formatInstant, instantFromMillis, instantToMillis } from '../cursor/instant.js';
 import { systemError, transientError } from '../errors.js';
-import type { AuditResource, PageSource, TimeRange } from './page-source.js';
+import type { AuditResource, Page, PageSource, TimeRange } from './page-source.js';
 
 /** A grown window reporting more records than this is read again at the base window size. */
 export const DENSE_WINDOW_RECORDS = 20_000;
@@ -12,9 +12,9 @@ const MAX_PASSES_PER_WINDOW = 3;
 /** Empty pages in a row that still link on, before the walk is judged endless. */
 const MAX_EMPTY_PAGES_IN_A_ROW = 5;
 
-export type WindowEvent =
-  /** Records to emit; `position`, when given, is the safe position right after them. */
-  | { kind: 'records'; resources: AuditResource[]; position?: Position }
+export type WindowEvent<R> =
+  /** `count` records to emit, as rendered; `position`, when given, is the safe position right after them. */
+  | { kind: 'records'; records: R; count: number; position?: Position }
   | { kind: 'reported'; total: number }
   | { kind: 'dense'; total: number }
   | { kind: 'complete'; emitted: number };
@@ -27,14 +27,20 @@ export interface WindowCounters {
   rereads: number;
 }
 
-export interface WindowReadOptions {
+export interface WindowReadOptions<R> {
   pages: PageSource;
+  /**
+   * Turns a page's admitted records into what the sync writes out, as soon as the page arrives:
+   * only the rendered form is held while the next page is awaited, so a parsed page is garbage
+   * before the next request goes out instead of outliving it.
+   */
+  render: (resources: AuditResource[]) => R;
   pageSize: number;
   /** The window was grown over empty history: a dense first page gives it back. */
   mayBeDense: boolean;
   warn: (message: string) => void;
   /** Hands an event to the sync and resolves once it has been written out. */
-  emit: (event: WindowEvent) => Promise<void>;
+  emit: (event: WindowEvent<R>) => Promise<void>;
   stopped: () => boolean;
 }
 
@@ -44,18 +50,23 @@ export interface WindowReadOptions {
  * out together with the position after them; otherwise they go out at once and only the window's
  * completion makes them safe to save.
  */
-export async function readWindow(window: { start: Instant; end: Instant }, cursor: WindowCursor, counters: WindowCounters, options: WindowReadOptions): Promise<void> {
+export async function readWindow<R>(
+  window: { start: Instant; end: Instant },
+  cursor: WindowCursor,
+  counters: WindowCounters,
+  options: WindowReadOptions<R>,
+): Promise<void> {
   let emitted = 0;
-  const send = async (resources: AuditResource[], position?: Position): Promise<void> => {
-    emitted += resources.length;
-    await options.emit({ kind: 'records', resources, ...(position ? { position } : {}) });
+  const send = async (batch: Batch<R>, position?: Position): Promise<void> => {
+    emitted += batch.count;
+    await options.emit({ kind: 'records', records: batch.records, count: batch.count, ...(position ? { position } : {}) });
   };
   for (let pass = 1; pass <= MAX_PASSES_PER_WINDOW; pass += 1) {
     if (pass > 1) cursor.beginReread();
     const followed = new Set<string>();
     const served = new Set<string>();
     let reported: number | undefined;
-    let held: AuditResource[] | undefined;
+    let held: Batch<R> | undefined;
     let link: string | undefined;
     let emptyInARow = 0;
     for (let pageNumber = 1; ; pageNumber += 1) {
@@ -71,30 +82,18 @@ export async function readWindow(window: { start: Instant; end: Instant }, curso
         }
         if (pass === 1) await options.emit({ kind: 'reported', total: reported });
       }
-      const instants = parseInstants(page.resources);
-      const confirmed = cursor.confirmBefore(instants);
+      const { confirmed, batch, size, nextLink } = takePage(page, cursor, counters, counting(reported, served), options.render);
       if (held) await send(held, confirmed);
       held = undefined;
-      const admitted: AuditResource[] = [];
-      const counting = reported !== undefined;
-      page.resources.forEach((resource, index) => {
-        if (counting) served.add(resource.id);
-        const admission = cursor.admit(resource, instants[index] as Instant);
-        if (admission === 'emit') admitted.push(resource);
-        else if (admission === 'outside-window') counters.skippedOutsideWindow += 1;
-        else if (admission === 'duplicate') counters.skippedDuplicates += 1;
-        else counters.skippedAlreadyDelivered += 1;
-      });
       // An empty page that still links on may have lost its records: from here the window's
       // position is not confirmed page by page, only by the window's completion.
-      if (page.resources.length === 0 && page.nextLink !== null) cursor.beginReread();
-      const last = page.nextLink === null;
-      if (admitted.length > 0) {
-        if (!last && cursor.mayCheckpoint) held = admitted;
-        else await send(admitted);
+      if (size === 0 && nextLink !== null) cursor.beginReread();
+      if (batch) {
+        if (nextLink !== null && cursor.mayCheckpoint) held = batch;
+        else await send(batch);
       }
-      if (page.nextLink === null) break;
-      emptyInARow = page.resources.length === 0 ? emptyInARow + 1 : 0;
+      if (nextLink === null) break;
+      emptyInARow = size === 0 ? emptyInARow + 1 : 0;
       // Every page should hold a record: more pages than reported records, or a run of empty
       // pages, is a walk that would never end (each link new, so the repeat check cannot see it).
       if (emptyInARow >= MAX_EMPTY_PAGES_IN_A_ROW || (reported !== undefined && pageNumber > reported + MAX_EMPTY_PAGES_IN_A_ROW)) {
@@ -102,14 +101,14 @@ export async function readWindow(window: { start: Instant; end: Instant }, curso
           `Rootly kept linking to further pages of [${formatInstant(window.start)}, ${formatInstant(window.end)}) without records (page ${pageNumber}${reported !== undefined ? ` of a range reported to hold ${reported} records` : ''}); the sync stops rather than page forever. The next sync resumes from the last saved state.`,
         );
       }
-      const key = linkKey(page.nextLink);
+      const key = linkKey(nextLink);
       if (followed.has(key)) {
         throw systemError(
-          `Rootly returned a next-page link that was already followed (${page.nextLink}); the sync stops rather than loop forever. Try again later, and report it to Rootly support if it persists.`,
+          `Rootly returned a next-page link that was already followed (${nextLink}); the sync stops rather than loop forever. Try again later, and report it to Rootly support if it persists.`,
         );
       }
       followed.add(key);
-      link = page.nextLink;
+      link = nextLink;
     }
     // A total larger than what the pages held means a page lost records on the way (for example an
     // empty page that still linked on): the window is read again rather than silently short.
@@ -127,6 +126,44 @@ export async function readWindow(window: { start: Instant; end: Instant }, curso
   }
   cursor.completed(); // a whole window in ascending order is what earns the sort trust
   await options.emit({ kind: 'complete', emitted });
+}
+
+interface Batch<R> {
+  records: R;
+  count: number;
+}
+
+interface TakenPage<R> {
+  /** The safe position before the page's records, when the order so far confirms it. */
+  confirmed: Position | undefined;
+  /** The page's admitted records, rendered; none when every record was skipped. */
+  batch: Batch<R> | undefined;
+  size: number;
+  nextLink: string | null;
+}
+
+/** Adds each served id to `served` while the window's records are being counted. */
+const counting = (reported: number | undefined, served: Set<string>): Set<string> | undefined => (reported === undefined ? undefined : served);
+
+/**
+ * Admits a page's records and renders those to emit, synchronously: nothing of the parsed page
+ * is kept once this returns, so it dies young while the sync awaits the writer or the next page.
+ */
+function takePage<R>(page: Page, cursor: WindowCursor, counters: WindowCounters, served: Set<string> | undefined, render: (resources: AuditResource[]) => R): TakenPage<R> {
+  const instants = parseInstants(page.resources);
+  // The position before this page is taken before any of its records is admitted.
+  const confirmed = cursor.confirmBefore(instants);
+  const admitted: AuditResource[] = [];
+  page.resources.forEach((resource, index) => {
+    served?.add(resource.id);
+    const admission = cursor.admit(resource, instants[index] as Instant);
+    if (admission === 'emit') admitted.push(resource);
+    else if (admission === 'outside-window') counters.skippedOutsideWindow += 1;
+    else if (admission === 'duplicate') counters.skippedDuplicates += 1;
+    else counters.skippedAlreadyDelivered += 1;
+  });
+  const batch = admitted.length > 0 ? { records: render(admitted), count: admitted.length } : undefined;
+  return { confirmed, batch, size: page.resources.length, nextLink: page.nextLink };
 }
 
 /**
