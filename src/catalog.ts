@@ -1,7 +1,7 @@
 import { configError } from './errors.js';
 import { readJsonFile } from './json-file.js';
 import type { SyncMode } from './protocol/messages.js';
-import { createAjv, describeErrors } from './validation.js';
+import { compileSchema, describeErrors } from './validation.js';
 
 export interface ConfiguredStream {
   name: string;
@@ -46,7 +46,7 @@ export async function loadCatalog(path: string, knownStreams: readonly string[])
 }
 
 export function parseCatalog(raw: unknown, knownStreams: readonly string[]): ConfiguredStream[] {
-  const validate = createAjv({ useDefaults: false }).compile<RawConfiguredCatalog>(CONFIGURED_CATALOG_SCHEMA);
+  const validate = compileSchema<RawConfiguredCatalog>(CONFIGURED_CATALOG_SCHEMA);
   if (!validate(raw)) {
     throw configError(`The configured catalog is invalid: ${describeErrors(validate.errors, 'The catalog')}.`);
   }

@@ -2,7 +2,7 @@ import { configError } from './errors.js';
 import { readJsonFile } from './json-file.js';
 import { parseInstant, type Instant } from './cursor/instant.js';
 import { registerSecret } from './secrets.js';
-import { createAjv, describeErrors } from './validation.js';
+import { compileSchema, describeErrors } from './validation.js';
 import type { JsonObject } from './protocol/messages.js';
 import { loadSpec } from './spec.js';
 
@@ -57,7 +57,7 @@ export function parseConfig(raw: unknown, now: Date = new Date()): LoadedConfig 
   if (typeof maybeKey === 'string') registerSecret(maybeKey);
 
   const spec = loadSpec().connectionSpecification;
-  const validate = createAjv({ useDefaults: true }).compile<RawConfig>(spec);
+  const validate = compileSchema<RawConfig>(spec);
   const copy = structuredClone(raw) as JsonObject;
   if (!validate(copy)) {
     throw configError(`The config is invalid: ${describeErrors(validate.errors, 'The config')}.`);

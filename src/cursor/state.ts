@@ -1,6 +1,6 @@
 import { configError } from '../errors.js';
 import { readJsonFile } from '../json-file.js';
-import { createAjv, describeErrors } from '../validation.js';
+import { compileSchema, describeErrors } from '../validation.js';
 import { compareInstants, parseInstant, type Instant } from './instant.js';
 
 /**
@@ -104,7 +104,7 @@ function describeJsonType(value: unknown): string {
 }
 
 type RawIds = Array<string | number>;
-const validateStreamState = createAjv({ useDefaults: false }).compile<{
+const validateStreamState = compileSchema<{
   created_at: string;
   ids_at_created_at?: RawIds;
   ahead?: Array<{ start: string; end: string; created_at: string; ids_at_created_at?: RawIds }>;

@@ -1,6 +1,6 @@
 import { systemError } from '../errors.js';
 import type { RootlyHttpClient } from '../http/rootly-client.js';
-import { createAjv, describeErrors } from '../validation.js';
+import { compileSchema, describeErrors } from '../validation.js';
 import type { AuditResource, Page, PageRequest, PageSource } from './page-source.js';
 
 interface AuditsListBody {
@@ -33,7 +33,7 @@ const AUDITS_LIST_SCHEMA = {
 
 /** Pages of `GET /v1/audits`, asked for in ascending created_at order within a time range. */
 export class RootlyPageSource implements PageSource {
-  private readonly validate = createAjv({ useDefaults: false, allErrors: false }).compile<AuditsListBody>(AUDITS_LIST_SCHEMA);
+  private readonly validate = compileSchema<AuditsListBody>(AUDITS_LIST_SCHEMA);
   private readonly auditsUrl: URL;
 
   constructor(
