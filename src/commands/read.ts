@@ -75,7 +75,7 @@ async function readStream(
         // A page's records become one block of RECORD lines while the page is fresh.
         render: (resources) => {
           const emittedAt = Date.now();
-          return resources.map((resource) => recordLine(linePrefix, recordDataJson(resource), emittedAt)).join('\n');
+          return resources.map((resource) => `${recordLine(linePrefix, recordDataJson(resource), emittedAt)}\n`).join('');
         },
         book,
         pageSize: config.pageSize,
@@ -88,7 +88,7 @@ async function readStream(
     );
     for await (const event of events) {
       if (event.kind === 'records') {
-        await emitter.emitLines([event.records]);
+        await emitter.emitText(event.records);
         records += event.count;
         recordsSinceState += event.count;
       } else if (event.kind === 'checkpoint') {

@@ -18,28 +18,27 @@ export class Emitter {
 
   /** Queues one message; resolves once any flush it triggered has drained. */
   async emit(message: AirbyteMessage): Promise<void> {
-    await this.emitLines([JSON.stringify(message)]);
+    await this.emitText(`${JSON.stringify(message)}\n`);
   }
 
-  /** Queues pre-serialised message lines (the record hot path builds its own). */
-  async emitLines(lines: readonly string[]): Promise<void> {
-    for (const line of lines) {
-      this.chunks.push(line, '\n');
-      this.bufferedBytes += line.length + 1;
-    }
+  /** Queues whole lines already serialised, each ending in a newline (the record hot path renders its own). */
+  async emitText(text: string): Promise<void> {
+    this.chunks.push(text);
+    this.bufferedBytes += text.length;
     if (this.bufferedBytes >= FLUSH_THRESHOLD_BYTES) await this.flush();
   }
 
   /** Queues a message without waiting: for log lines raised from synchronous code. */
   emitNow(message: AirbyteMessage): void {
-    const line = JSON.stringify(message);
-    this.chunks.push(line, '\n');
-    this.bufferedBytes += line.length + 1;
+    const line = `${JSON.stringify(message)}\n`;
+    this.chunks.push(line);
+    this.bufferedBytes += line.length;
   }
 
   async flush(): Promise<void> {
     if (this.chunks.length === 0) return;
-    const text = maskSecrets(this.chunks.join(''));
+    // A page of records usually arrives as one chunk: written as it is, not copied by a join.
+    const text = maskSecrets(this.chunks.length === 1 ? (this.chunks[0] as string) : this.chunks.join(''));
     this.chunks = [];
     this.bufferedBytes = 0;
     if (!this.out.write(text)) {
