@@ -8,29 +8,22 @@
 # registry is reachable).
 ARG BASE_IMAGE=node:24.21.0-bookworm-slim
 
-# ------------------------------------------------- production dependencies
-# A stage of its own: cached until package*.json change, and faster than
-# `npm prune` after the build.
-FROM ${BASE_IMAGE} AS deps
-WORKDIR /build
-COPY package.json package-lock.json ./
-RUN npm ci --omit=dev --no-audit --no-fund --no-update-notifier
-
 # ---------------------------------------------------------------- build stage
 FROM ${BASE_IMAGE} AS build
 WORKDIR /build
 
 # Dependencies first, so they stay cached while only the sources change.
-# Compiling needs no install scripts (they belong to test-only packages).
+# Building needs no install scripts (they belong to test-only packages).
 COPY package.json package-lock.json ./
 RUN npm ci --ignore-scripts --no-audit --no-fund --no-update-notifier
 
 COPY tsconfig.json spec.json ./
+COPY scripts/bundle.mjs ./scripts/
 COPY src/ ./src/
 
-# Compile src/ -> dist/ and drop the test-only mock server.
-RUN npm run build \
-    && rm -rf dist/mock-rootly
+# Compile src/ -> dist/, then bundle what the connector runs into dist/bundle/: the image ships
+# that bundle (with its dependencies' licences) and no node_modules.
+RUN npm run build
 
 # -------------------------------------------------------------- runtime stage
 FROM ${BASE_IMAGE}
@@ -47,9 +40,7 @@ RUN useradd --uid 1001 --user-group --home-dir /airbyte --shell /usr/sbin/nologi
 
 # Root-owned, read-only application code.
 WORKDIR /airbyte/integration_code
-COPY --from=build /build/package.json /build/spec.json ./
-COPY --from=deps /build/node_modules ./node_modules
-COPY --from=build /build/dist ./dist
+COPY --from=build /build/dist/bundle ./
 
 USER airbyte
 WORKDIR /airbyte
@@ -57,5 +48,5 @@ WORKDIR /airbyte
 # A young generation of a fixed 4 MB per semi-space (large enough that a page being processed is
 # rarely caught by a scavenge, and never growing) and slow heap growth keep memory flat however
 # many records a sync moves (see npm run bench).
-ENV AIRBYTE_ENTRYPOINT="/usr/local/bin/node --min-semi-space-size=4 --max-semi-space-size=4 --heap-growing-percent=10 /airbyte/integration_code/dist/main.js"
-ENTRYPOINT ["/usr/local/bin/node", "--min-semi-space-size=4", "--max-semi-space-size=4", "--heap-growing-percent=10", "/airbyte/integration_code/dist/main.js"]
+ENV AIRBYTE_ENTRYPOINT="/usr/local/bin/node --min-semi-space-size=4 --max-semi-space-size=4 --heap-growing-percent=10 /airbyte/integration_code/main.mjs"
+ENTRYPOINT ["/usr/local/bin/node", "--min-semi-space-size=4", "--max-semi-space-size=4", "--heap-growing-percent=10", "/airbyte/integration_code/main.mjs"]

@@ -24,7 +24,8 @@ const RATE = Number(args.rate);
 const API_KEY = 'bench-key-0f9e8d7c';
 const RECORDS_PER_DAY = 1000;
 const DAY = 86_400_000;
-const MAIN = new URL('../dist/main.js', import.meta.url).pathname;
+// The bundle the image ships, run with the image's Node flags.
+const MAIN = new URL('../dist/bundle/main.mjs', import.meta.url).pathname;
 // The connector runs with the Node flags of the image's ENTRYPOINT, as users run it.
 const dockerfile = readFileSync(new URL('../Dockerfile', import.meta.url), 'utf8');
 const NODE_FLAGS = JSON.parse(/^ENTRYPOINT (\[.*\])$/m.exec(dockerfile)[1]).filter((part) => part.startsWith('--'));

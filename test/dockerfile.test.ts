@@ -24,7 +24,7 @@ describe('Dockerfile and metadata', () => {
   test('AIRBYTE_ENTRYPOINT equals the absolute ENTRYPOINT joined with spaces', () => {
     const entrypoint = JSON.parse(/^ENTRYPOINT (\[.*\])$/m.exec(dockerfile)?.[1] ?? '[]') as string[];
     expect(entrypoint[0]).toMatch(/^\/.*\/node$/);
-    expect(entrypoint.at(-1)).toMatch(/^\/.*\/main\.js$/);
+    expect(entrypoint.at(-1)).toMatch(/^\/.*\/main\.mjs$/);
     expect(dockerfile).toContain(`ENV AIRBYTE_ENTRYPOINT="${entrypoint.join(' ')}"`);
   });
 });

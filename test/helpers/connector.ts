@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseMessages, type AirbyteMessageJson } from './protocol.js';
 
-export const MAIN = new URL('../../dist/main.js', import.meta.url).pathname;
+/** The bundle the image ships (npm run build makes it), so that these tests run the code users run. */
+export const MAIN = new URL('../../dist/bundle/main.mjs', import.meta.url).pathname;
 
 export interface RunResult {
   exitCode: number | null;

@@ -77,7 +77,7 @@ export interface ChaosRunOptions {
 }
 
 /**
- * Runs `dist/main.js` as a child process. Like test/helpers/connector.ts, but a kill can also be
+ * Runs the connector's bundle as a child process. Like test/helpers/connector.ts, but a kill can also be
  * timed, and on any kill a trailing partial line is dropped: Airbyte only reads whole lines.
  */
 export async function runCli(args: string[], options: ChaosRunOptions = {}): Promise<ChaosRun> {
