@@ -65,8 +65,47 @@ describe('parseInstant', () => {
     ['epoch number as text', '1743626290'],
     ['trailing text', '2025-04-02T20:38:10Z junk'],
     ['empty fraction', '2025-04-02T20:38:10.Z'],
+    ['a letter among the digits', '2025-04-02T2x:38:10Z'],
+    ['a sign among the digits', '2025-0+-02T20:38:10Z'],
+    ['a letter in the offset', '2025-04-02T20:38:10+0x:00'],
+    ['a short offset', '2025-04-02T20:38:10+07'],
+    ['text after the offset', '2025-04-02T20:38:10+07:00Z'],
+    ['a fraction with a letter', '2025-04-02T20:38:10.47aZ'],
   ])('rejects %s', (_label, text) => {
     expect(parseInstant(text)).toBeUndefined();
+  });
+
+  test.each([
+    ['a lowercase t and z', '2025-04-02t20:38:10.476z'],
+    ['a space for the T', '2025-04-02 20:38:10.476Z'],
+    ['a decimal comma', '2025-04-02T20:38:10,476Z'],
+    ['an offset without a colon', '2025-04-02T13:38:10.476-0700'],
+    ['an offset of +00:00', '2025-04-02T20:38:10.476+00:00'],
+  ])('accepts %s as the same instant', (_label, text) => {
+    expect(parse(text)).toEqual(parse('2025-04-02T20:38:10.476Z'));
+  });
+
+  test('every spelling of an instant parses to the same one, which Date.parse agrees with to the millisecond', () => {
+    // Rootly's own shape and the other spellings are read by different code; they must agree.
+    let seed = 7;
+    const random = (below: number): number => {
+      seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648;
+      return seed % below;
+    };
+    for (let i = 0; i < 2000; i += 1) {
+      const ms = Date.UTC(1990, 0, 1) + random(2_000_000_000) * 1000 + random(1000);
+      const digits = String(random(1_000_000)).padStart(6, '0').slice(0, random(7));
+      const offsetMinutes = (random(2) === 0 ? -1 : 1) * random(14 * 60);
+      const iso = new Date(ms).toISOString().slice(0, 19);
+      const local = new Date(ms + offsetMinutes * 60_000).toISOString().slice(0, 19);
+      const zone = `${offsetMinutes < 0 ? '-' : '+'}${String(Math.floor(Math.abs(offsetMinutes) / 60)).padStart(2, '0')}:${String(Math.abs(offsetMinutes) % 60).padStart(2, '0')}`;
+      const fraction = digits === '' ? '' : `.${digits}`;
+      const canonical = parse(`${iso}${fraction}Z`);
+      expect(parse(`${local}${fraction}${zone}`)).toEqual(canonical);
+      expect(parse(`${iso.replace('T', ' ')}${fraction.replace('.', ',')}z`)).toEqual(canonical);
+      expect(parse(`${local}${fraction}${zone.replace(':', '')}`)).toEqual(canonical);
+      expect(instantToMillis(canonical)).toBe(Date.parse(`${iso}.${(digits + '000').slice(0, 3)}Z`));
+    }
   });
 
   test('accepts 29 February in a leap year', () => {

@@ -15,20 +15,64 @@ const ISO_INSTANT =
 
 /** Parses an ISO-8601 date-time with a zone; returns undefined when it is not one. */
 export function parseInstant(text: string): Instant | undefined {
+  return parseRootlyShape(text) ?? parseAnyIsoShape(text);
+}
+
+/**
+ * The shape Rootly writes, 2025-04-02T20:38:10.476Z or with ±hh:mm, read character by character:
+ * it is parsed once per record, and a regular expression's match would allocate a dozen strings.
+ * Anything else (or an impossible date) is left to parseAnyIsoShape.
+ */
+function parseRootlyShape(text: string): Instant | undefined {
+  if (text.length < 20 || text[4] !== '-' || text[7] !== '-' || text[10] !== 'T' || text[13] !== ':' || text[16] !== ':') return undefined;
+  let zoneAt = 19;
+  if (text[19] === '.') {
+    zoneAt = 20;
+    while (zoneAt < text.length && isDigit(text.charCodeAt(zoneAt))) zoneAt += 1;
+    if (zoneAt === 20) return undefined;
+  }
+  const sign = text[zoneAt];
+  const utc = sign === 'Z' && text.length === zoneAt + 1;
+  const offset = (sign === '+' || sign === '-') && text.length === zoneAt + 6 && text[zoneAt + 3] === ':';
+  if (!utc && !offset) return undefined;
+  const offsetSeconds = utc ? 0 : (sign === '-' ? -1 : 1) * (digitsAt(text, zoneAt + 1, 2) * 3600 + digitsAt(text, zoneAt + 4, 2) * 60);
+  const fields = [digitsAt(text, 0, 4), digitsAt(text, 5, 2), digitsAt(text, 8, 2), digitsAt(text, 11, 2), digitsAt(text, 14, 2), digitsAt(text, 17, 2)] as const;
+  if (Number.isNaN(offsetSeconds) || fields.some(Number.isNaN)) return undefined;
+  return instantOf(fields, zoneAt > 20 ? text.slice(20, zoneAt) : '', offsetSeconds);
+}
+
+function parseAnyIsoShape(text: string): Instant | undefined {
   const match = ISO_INSTANT.exec(text);
   if (!match) return undefined;
-  const y = Number(match[1]);
-  const mo = Number(match[2]);
-  const d = Number(match[3]);
-  const h = Number(match[4]);
-  const mi = Number(match[5]);
-  const s = Number(match[6]);
-  if (mo < 1 || mo > 12 || d < 1 || d > daysInMonth(y, mo) || h > 23 || mi > 59 || s > 60) return undefined;
+  const fields: DateTimeFields = [Number(match[1]), Number(match[2]), Number(match[3]), Number(match[4]), Number(match[5]), Number(match[6])];
   const offsetSeconds = match[8] ? 0 : (match[9] === '-' ? -1 : 1) * (Number(match[10]) * 3600 + Number(match[11]) * 60);
+  return instantOf(fields, match[7] ?? '', offsetSeconds);
+}
+
+/** Year, month, day, hour, minute, second as written. */
+type DateTimeFields = readonly [number, number, number, number, number, number];
+
+function instantOf([y, mo, d, h, mi, s]: DateTimeFields, fractionDigits: string, offsetSeconds: number): Instant | undefined {
+  if (mo < 1 || mo > 12 || d < 1 || d > daysInMonth(y, mo) || h > 23 || mi > 59 || s > 60) return undefined;
+  let significant = fractionDigits.length;
+  while (significant > 0 && fractionDigits[significant - 1] === '0') significant -= 1;
   return {
     epochSeconds: Date.UTC(y, mo - 1, d, h, mi, s) / 1000 - offsetSeconds,
-    fraction: (match[7] ?? '').replace(/0+$/, ''),
+    fraction: fractionDigits.slice(0, significant),
   };
+}
+
+const isDigit = (code: number): boolean => code >= 48 && code <= 57;
+
+/** The number written by `count` digits at `from`; NaN when one of them is not a digit. */
+function digitsAt(text: string, from: number, count: number): number {
+  let value = 0;
+  for (let i = from; i < from + count; i += 1) {
+    const code = text.charCodeAt(i);
+    if (!isDigit(code)) return Number.NaN;
+    value = value * 10 + (code - 48);
+  }
+  return value;
 }
 
 function daysInMonth(year: number, month: number): number {
