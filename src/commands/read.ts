@@ -5,10 +5,10 @@ import { StateBook } from '../cursor/state-book.js';
 import { loadStates, parseAuditStreamState, type AheadRange, type AuditStreamState } from '../cursor/state.js';
 import { asConnectorError } from '../errors.js';
 import type { Logger } from '../logger.js';
-import { estimate, recordLine, recordLinePrefix, streamState, streamStatus } from '../protocol/builders.js';
+import { estimate, recordMessage, streamState, streamStatus } from '../protocol/builders.js';
 import type { Emitter } from '../protocol/emitter.js';
 import { newStreamStats, readAuditLogs } from '../stream/audit-stream.js';
-import { AUDIT_STREAM, recordDataJson } from '../stream/records.js';
+import { AUDIT_STREAM, toRecordData } from '../stream/records.js';
 import { createPageSource } from './sources.js';
 
 /** Where a full refresh without a backfill time starts: before any Rootly account existed. */
@@ -59,7 +59,6 @@ async function readStream(
   }, undefined, (message) => logger.debug(message));
 
   const stats = newStreamStats();
-  const linePrefix = recordLinePrefix(stream.name);
   let records = 0;
   let recordsSinceState = 0;
   let stateEmitted = false;
@@ -75,7 +74,8 @@ async function readStream(
         // A page's records become one block of RECORD lines while the page is fresh.
         render: (resources) => {
           const emittedAt = Date.now();
-          return resources.map((resource) => `${recordLine(linePrefix, recordDataJson(resource), emittedAt)}\n`).join('');
+          // One stringify per record writes its line as one flat string.
+          return resources.map((resource) => `${JSON.stringify(recordMessage(stream.name, toRecordData(resource), emittedAt))}\n`).join('');
         },
         book,
         pageSize: config.pageSize,

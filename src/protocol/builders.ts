@@ -3,6 +3,7 @@ import type {
   JsonObject,
   LogLevel,
   LogMessage,
+  RecordMessage,
   StateMessage,
   StreamStatus,
   StreamStatusReason,
@@ -55,14 +56,6 @@ export function log(level: LogLevel, message: string): LogMessage {
   return { type: 'LOG', log: { level, message } };
 }
 
-/**
- * The RECORD line of a serialised record, built by hand because it is the one message printed
- * per record: the prefix of its stream is serialised once.
- */
-export function recordLinePrefix(stream: string): string {
-  return `{"type":"RECORD","record":{"stream":${JSON.stringify(stream)},"data":`;
-}
-
-export function recordLine(prefix: string, dataJson: string, emittedAt: number): string {
-  return `${prefix}${dataJson},"emitted_at":${emittedAt}}}`;
+export function recordMessage(stream: string, data: JsonObject, emittedAt: number): RecordMessage {
+  return { type: 'RECORD', record: { stream, data, emitted_at: emittedAt } };
 }

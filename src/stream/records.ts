@@ -14,8 +14,3 @@ export function toRecordData(resource: AuditResource): JsonObject {
   if (resource.relationships !== undefined) data['relationships'] = resource.relationships;
   return data;
 }
-
-/** The record's JSON, in one flat string (one stringify rather than a concatenation of parts). */
-export function recordDataJson(resource: AuditResource): string {
-  return JSON.stringify(toRecordData(resource));
-}
