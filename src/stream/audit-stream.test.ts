@@ -325,6 +325,30 @@ describe('readAuditLogs after a crash at any checkpoint', () => {
     }
   });
 
+  test.each(['newest-first', 'shuffled'] as const)(
+    'a %s server is read several windows at once too, saved batch by batch, and every crash resumes exactly once',
+    async (order) => {
+      const rows = Array.from({ length: 600 }, (_, i) => row(`u${i}`, BigInt(RANGE_START_MS) * NS_PER_MS + BigInt(i) * 33_333_333n));
+      const end = at(new Date(RANGE_START_MS + 20_000).toISOString());
+      const sizes = { pageSize: 7, windowSizeMs: 2000, concurrency: 4 };
+      const stats = newStreamStats();
+      const full = await run(new FakeRootly(rows, { order, latencyFor: (i) => (i * 7) % 5 }), { start: at(RANGE_START), deliveredAtStart: [] }, end, sizes, stats);
+      expect(stats.maxConcurrentWindows).toBe(4);
+      const expected = sorted(rows.map((r) => r.resource.id));
+      expect(sorted(idsOf(full.events))).toEqual(expected);
+      const checkpoints = checkpointsOf(full.events);
+      // Unsorted windows are saved whole, a batch at a time: states keep coming during the sync.
+      const recordEvents = full.events.map((event, index) => (event.kind === 'records' ? index : -1)).filter((index) => index >= 0);
+      const midSync = checkpoints.filter(({ index }) => index > (recordEvents[0] as number) && index < (recordEvents.at(-1) as number));
+      expect(midSync.length).toBeGreaterThanOrEqual(2);
+      for (const { index, state } of checkpoints) {
+        const committed = idsOf(full.events.slice(0, index));
+        const resumed = await run(new FakeRootly(rows, { order }), { start: at(state.created_at), deliveredAtStart: state.ids_at_created_at, ahead: state.ahead }, end, sizes);
+        expect(sorted([...committed, ...idsOf(resumed.events)])).toEqual(expected);
+      }
+    },
+  );
+
   test('ascending server: mid-window checkpoints do happen (small pages save progress inside a window)', async () => {
     // 100 distinct instants over 10 s: the first 5 s window proves the order, the second is checkpointed per page.
     const rows = Array.from({ length: 100 }, (_, i) => row(`s${i}`, BigInt(RANGE_START_MS + i * 100) * NS_PER_MS));

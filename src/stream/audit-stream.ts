@@ -48,8 +48,8 @@ interface Delivery<R> {
 }
 
 /**
- * Reads the audit log over the book's range in windows, several at once once the server has shown
- * that it sorts, and yields records and the states that may be saved after them. Windows complete
+ * Reads the audit log over the book's range in windows, several at once, and yields records and the
+ * states that may be saved after them. Windows complete
  * in any order; the StateBook decides what state describes what was emitted. Each window task waits
  * until its page has been written out before it fetches the next, so what is in flight stays
  * within the number of windows times two pages.
@@ -82,11 +82,16 @@ export async function* readAuditLogs<R>(options: AuditStreamOptions<R>, stats: S
     }).catch((error: unknown) => emit({ kind: 'failed', error }));
   };
 
-  const allowed = (): number => (sortTrust.trusted ? Math.max(1, options.concurrency()) : 1);
+  const allowed = (): number => Math.max(1, options.concurrency());
 
   try {
     for (;;) {
-      for (let next = book.nextUnplanned(); next && running.size < allowed(); next = book.nextUnplanned()) {
+      // Until the server has shown that it sorts, a window's records are saved only when it
+      // completes, and no state can be saved while any window is partly emitted. Such windows run
+      // in batches: the next batch starts once every window of the last one has completed, and a
+      // state follows each batch.
+      const mayStart = running.size === 0 || sortTrust.trusted;
+      for (let next = book.nextUnplanned(); mayStart && next && running.size < allowed(); next = book.nextUnplanned()) {
         start(book.planWindow(next, windowEnd(next.position.instant, next.end, running.size === 0 ? sizer.sizeMs : sizer.baseSizeMs)));
       }
       if (running.size === 0) break;
