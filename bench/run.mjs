@@ -130,6 +130,11 @@ row('busiest sliding minute at the mock (requests)', limited.busiestMinute, `<= 
 row('CPU seconds per 100,000 records', fmt((limited.cpu * 100_000) / RECORDS));
 row('peak RSS (MB)', fmt(limited.peakMb, 1), '< 200');
 
+// Rootly's default order is newest first, and whether it honours sort=created_at is not known.
+console.error('bench: the same read from a server that ignores sort (newest first)');
+const unsorted = await syncAgainstMock(RECORDS, { latencyMs: LATENCY_MS, order: 'newest-first', rateLimit: { limit: RATE, windowMs: 60_000, headers: 'x-ratelimit', retryAfter: false } });
+row('server ignoring sort (newest first): efficiency', fmt(unsorted.pages / (RATE / 60) / unsorted.wall), '');
+
 // CPU time on a shared machine varies by some 10% from run to run: the CPU figures are the median
 // of CPU_RUNS runs, connector and baseline interleaved so that both see the same conditions.
 const CPU_RUNS = 3;

@@ -19,6 +19,11 @@ export class SortTrust {
     return this.standing === 'trusted';
   }
 
+  /** A record was seen out of order: the server does not sort (by created_at, at least). */
+  get revoked(): boolean {
+    return this.standing === 'revoked';
+  }
+
   revoke(): void {
     this.standing = 'revoked';
   }

@@ -86,12 +86,8 @@ export async function* readAuditLogs<R>(options: AuditStreamOptions<R>, stats: S
 
   try {
     for (;;) {
-      // Until the server has shown that it sorts, a window's records are saved only when it
-      // completes, and no state can be saved while any window is partly emitted. Such windows run
-      // in batches: the next batch starts once every window of the last one has completed, and a
-      // state follows each batch.
-      const mayStart = running.size === 0 || sortTrust.trusted;
-      for (let next = book.nextUnplanned(); mayStart && next && running.size < allowed(); next = book.nextUnplanned()) {
+      const capacity = windowsToRun(sortTrust, running.size, allowed());
+      for (let next = book.nextUnplanned(); next && running.size < capacity; next = book.nextUnplanned()) {
         start(book.planWindow(next, windowEnd(next.position.instant, next.end, running.size === 0 ? sizer.sizeMs : sizer.baseSizeMs)));
       }
       if (running.size === 0) break;
@@ -125,6 +121,19 @@ export async function* readAuditLogs<R>(options: AuditStreamOptions<R>, stats: S
     stopped = true;
     deliveries.releaseAll();
   }
+}
+
+/**
+ * How many windows may run now. Once the server has shown that it sorts, as many as allowed. While
+ * that is unproven, one at a time, so that each window can prove or disprove the order. Once it is
+ * known not to sort, a window's records are saved only when it completes and no state can be saved
+ * while any window is partly emitted: windows then run in batches, the next starting once every
+ * window of the last has completed, and a state follows each batch.
+ */
+function windowsToRun(sortTrust: SortTrust, running: number, allowed: number): number {
+  if (sortTrust.trusted) return allowed;
+  if (running > 0) return 0;
+  return sortTrust.revoked ? allowed : 1;
 }
 
 /** Deliveries from window tasks to the one writer, in arrival order. */
