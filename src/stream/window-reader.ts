@@ -82,7 +82,7 @@ export async function readWindow<R>(
         }
         if (pass === 1) await options.emit({ kind: 'reported', total: reported });
       }
-      const { confirmed, batch, size, nextLink } = takePage(page, cursor, counters, counting(reported, served), options.render);
+      const { confirmed, batch, size, nextLink } = takePage(page, cursor, counters, reported === undefined ? undefined : served, options.render);
       if (held) await send(held, confirmed);
       held = undefined;
       // An empty page that still links on may have lost its records: from here the window's
@@ -142,12 +142,10 @@ interface TakenPage<R> {
   nextLink: string | null;
 }
 
-/** Adds each served id to `served` while the window's records are being counted. */
-const counting = (reported: number | undefined, served: Set<string>): Set<string> | undefined => (reported === undefined ? undefined : served);
-
 /**
- * Admits a page's records and renders those to emit, synchronously: nothing of the parsed page
- * is kept once this returns, so it dies young while the sync awaits the writer or the next page.
+ * Admits a page's records and renders those to emit, synchronously. `served`, while the window's
+ * records are being counted, collects every id the page holds. Only the rendered form outlives
+ * this call, so the parsed page dies young while the sync awaits the writer or the next page.
  */
 function takePage<R>(page: Page, cursor: WindowCursor, counters: WindowCounters, served: Set<string> | undefined, render: (resources: AuditResource[]) => R): TakenPage<R> {
   const instants = parseInstants(page.resources);
