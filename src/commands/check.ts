@@ -17,7 +17,7 @@ export async function runCheck(configPath: string, emitter: Emitter, logger: Log
       const { pages } = await createPageSource(
         { ...config, maxRetryMs: Math.min(config.maxRetryMs, CHECK_MAX_RETRY_MS) },
         (notice) => logger.warn(`check: retrying after ${notice.reason} in ${Math.ceil(notice.delayMs / 1000)} s`),
-        { maxAttempts: 3 },
+        { policy: { maxAttempts: 3 } },
       );
       const now = new Date().toISOString();
       await pages.fetchPage({ range: { start: '2015-01-01T00:00:00Z', end: now }, pageSize: 1 });

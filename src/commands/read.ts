@@ -56,7 +56,7 @@ async function readStream(
       emitter.emitNow(streamStatus(stream.name, 'RUNNING', [{ type: 'RATE_LIMITED', rate_limited: { quota_reset: Date.now() + notice.delayMs } }]));
     }
     void emitter.flush().catch(() => undefined);
-  }, undefined, (message) => logger.debug(message));
+  }, { debug: (message) => logger.debug(message) });
 
   const stats = newStreamStats();
   let records = 0;

@@ -15,8 +15,7 @@ export interface PageSourceHandle {
 export async function createPageSource(
   config: Config,
   onRetry: (notice: RetryNotice) => void,
-  policy?: RootlyClientOptions['policy'],
-  debug?: (message: string) => void,
+  options: { policy?: RootlyClientOptions['policy']; debug?: (message: string) => void } = {},
 ): Promise<PageSourceHandle> {
   if (config.useSyntheticData) {
     const { SyntheticPageSource } = await import('../synthetic/synthetic-page-source.js');
@@ -29,9 +28,9 @@ export async function createPageSource(
       requestTimeoutMs: config.requestTimeoutMs,
       maxRetryMs: config.maxRetryMs,
       requestsPerMinute: config.requestsPerMinute,
-      policy,
+      policy: options.policy,
     },
     onRetry,
   );
-  return { pages: new RootlyPageSource(http, config.baseUrl, debug), http };
+  return { pages: new RootlyPageSource(http, config.baseUrl, options.debug), http };
 }

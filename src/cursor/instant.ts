@@ -38,7 +38,7 @@ function parseRootlyShape(text: string): Instant | undefined {
   const offsetSeconds = utc ? 0 : (sign === '-' ? -1 : 1) * (digitsAt(text, zoneAt + 1, 2) * 3600 + digitsAt(text, zoneAt + 4, 2) * 60);
   const fields = [digitsAt(text, 0, 4), digitsAt(text, 5, 2), digitsAt(text, 8, 2), digitsAt(text, 11, 2), digitsAt(text, 14, 2), digitsAt(text, 17, 2)] as const;
   if (Number.isNaN(offsetSeconds) || fields.some(Number.isNaN)) return undefined;
-  return instantOf(fields, zoneAt > 20 ? text.slice(20, zoneAt) : '', offsetSeconds);
+  return fromFields(fields, zoneAt > 20 ? text.slice(20, zoneAt) : '', offsetSeconds);
 }
 
 function parseAnyIsoShape(text: string): Instant | undefined {
@@ -46,13 +46,13 @@ function parseAnyIsoShape(text: string): Instant | undefined {
   if (!match) return undefined;
   const fields: DateTimeFields = [Number(match[1]), Number(match[2]), Number(match[3]), Number(match[4]), Number(match[5]), Number(match[6])];
   const offsetSeconds = match[8] ? 0 : (match[9] === '-' ? -1 : 1) * (Number(match[10]) * 3600 + Number(match[11]) * 60);
-  return instantOf(fields, match[7] ?? '', offsetSeconds);
+  return fromFields(fields, match[7] ?? '', offsetSeconds);
 }
 
 /** Year, month, day, hour, minute, second as written. */
 type DateTimeFields = readonly [number, number, number, number, number, number];
 
-function instantOf([y, mo, d, h, mi, s]: DateTimeFields, fractionDigits: string, offsetSeconds: number): Instant | undefined {
+function fromFields([y, mo, d, h, mi, s]: DateTimeFields, fractionDigits: string, offsetSeconds: number): Instant | undefined {
   if (mo < 1 || mo > 12 || d < 1 || d > daysInMonth(y, mo) || h > 23 || mi > 59 || s > 60) return undefined;
   let significant = fractionDigits.length;
   while (significant > 0 && fractionDigits[significant - 1] === '0') significant -= 1;

@@ -48,11 +48,11 @@ interface Delivery<R> {
 }
 
 /**
- * Reads the audit log over the book's range in windows, several at once, and yields records and the
- * states that may be saved after them. Windows complete
- * in any order; the StateBook decides what state describes what was emitted. Each window task waits
- * until its page has been written out before it fetches the next, so what is in flight stays
- * within the number of windows times two pages.
+ * Reads the audit log over the book's range in windows, several at once (see windowsToRun), and
+ * yields records and the states that may be saved after them. Windows complete in any order; the
+ * StateBook decides what state describes what was emitted. Each window task waits until its page
+ * has been written out before it fetches the next, so what is in flight stays within the number of
+ * windows times two pages.
  */
 export async function* readAuditLogs<R>(options: AuditStreamOptions<R>, stats: StreamStats): AsyncGenerator<StreamEvent<R>> {
   const { book } = options;
