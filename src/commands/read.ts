@@ -105,9 +105,7 @@ async function readStream(
     // Only a state that covers every record printed may follow them; the saved one does.
     if (!stateEmitted && recordsSinceState === 0) await emitter.emit(streamState(stream.name, { ...lastState }, 0));
     await emitter.emit(streamStatus(stream.name, 'INCOMPLETE'));
-    const failure = asConnectorError(error);
-    failure.stream = stream.name;
-    throw failure;
+    throw asConnectorError(error).inStream(stream.name);
   }
   await emitter.emit(streamStatus(stream.name, 'COMPLETE'));
   const seconds = ((Date.now() - startedAt) / 1000).toFixed(1);

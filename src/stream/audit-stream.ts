@@ -60,7 +60,7 @@ export async function* readAuditLogs<R>(options: AuditStreamOptions<R>, stats: S
   const sortTrust = new SortTrust();
   const deliveries = new DeliveryQueue<Delivery<R>>();
   const running = new Set<Entry>();
-  let stopped = false;
+  const stop = new AbortController();
   let rowEstimate = 0;
 
   const start = (entry: Entry): void => {
@@ -78,7 +78,7 @@ export async function* readAuditLogs<R>(options: AuditStreamOptions<R>, stats: S
       mayBeDense: sizer.isGrown,
       warn: options.warn,
       emit,
-      stopped: () => stopped,
+      signal: stop.signal,
     }).catch((error: unknown) => emit({ kind: 'failed', error }));
   };
 
@@ -118,7 +118,9 @@ export async function* readAuditLogs<R>(options: AuditStreamOptions<R>, stats: S
     const state = book.composeIfChanged();
     if (state) yield { kind: 'checkpoint', state };
   } finally {
-    stopped = true;
+    // The first failure, or the end of the sync, stops every window still reading: their requests
+    // and retry waits end now, so nothing is left pending once the sync returns.
+    stop.abort();
     deliveries.releaseAll();
   }
 }

@@ -29,6 +29,8 @@ export interface PageRequest {
   pageSize: number;
   /** The previous page's `links.next`; absent for the first page of a range. */
   link?: string;
+  /** Aborted when the sync stops: the request and any retry it waits for end at once. */
+  signal?: AbortSignal;
 }
 
 export interface Page {

@@ -31,6 +31,9 @@ const AUDITS_LIST_SCHEMA = {
   },
 };
 
+const NOT_FOUND_HINT =
+  "Rootly answered 404 on /v1/audits: the API key's role lacks the Audits read permission. Give the key's role \"Audits: read\" (or use a key of a role that has it).";
+
 /** Pages of `GET /v1/audits`, asked for in ascending created_at order within a time range. */
 export class RootlyPageSource implements PageSource {
   private readonly validate = compileSchema<AuditsListBody>(AUDITS_LIST_SCHEMA);
@@ -58,10 +61,7 @@ export class RootlyPageSource implements PageSource {
   async fetchPage(request: PageRequest): Promise<Page> {
     const url = request.link === undefined ? this.firstPageUrl(request) : this.checkedLink(request.link);
     this.debug(`GET ${url.pathname}${url.search}`);
-    const response = await this.client.getJson(url);
-    if (response.statusCode >= 300) {
-      throw systemError(`Rootly answered ${response.statusCode} with a redirect to ${String(response.headers.location)}; the connector does not follow redirects. Check base_url.`);
-    }
+    const response = await this.client.getJson(url, { notFoundHint: NOT_FOUND_HINT, ...(request.signal ? { signal: request.signal } : {}) });
     const body = response.body;
     if (!this.validate(body)) {
       throw systemError(`Rootly's answer to GET /v1/audits is not the expected JSON:API list: ${describeErrors(this.validate.errors, 'the body')}.`);

@@ -41,7 +41,8 @@ export interface WindowReadOptions<R> {
   warn: (message: string) => void;
   /** Hands an event to the sync and resolves once it has been written out. */
   emit: (event: WindowEvent<R>) => Promise<void>;
-  stopped: () => boolean;
+  /** Aborted when the sync stops (another window failed, or the sync ended). */
+  signal: AbortSignal;
 }
 
 /**
@@ -70,8 +71,8 @@ export async function readWindow<R>(
     let link: string | undefined;
     let emptyInARow = 0;
     for (let pageNumber = 1; ; pageNumber += 1) {
-      if (options.stopped()) return;
-      const page = await options.pages.fetchPage({ range: requestRange(window), pageSize: options.pageSize, link });
+      options.signal.throwIfAborted();
+      const page = await options.pages.fetchPage({ range: requestRange(window), pageSize: options.pageSize, link, signal: options.signal });
       counters.pages += 1;
       if (page.selfLink !== undefined) followed.add(linkKey(page.selfLink));
       if (pageNumber === 1 && page.totalCount !== undefined) {
