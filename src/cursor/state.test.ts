@@ -1,6 +1,11 @@
 import { describe, expect, test } from '@jest/globals';
 import { ConnectorError } from '../errors.js';
-import { extractStreamStates, parseAuditStreamState } from './state.js';
+import { extractStreamStates, parseStreamState, stateJson } from './state.js';
+
+const parseAuditStreamState = (raw: unknown, stream: string) => {
+  const state = parseStreamState(raw, stream);
+  return state && stateJson(state);
+};
 
 const STATE = { created_at: '2025-04-02T20:38:10.476Z', ids_at_created_at: ['101', '102'] };
 const OTHER = { created_at: '2025-01-01T00:00:00Z', ids_at_created_at: [] };
@@ -96,10 +101,10 @@ describe('extractStreamStates', () => {
   });
 });
 
-describe('parseAuditStreamState', () => {
-  test('a valid state is returned with ids as strings', () => {
+describe('parseStreamState, read back as JSON', () => {
+  test('a valid state is read with ids as strings, its instant in canonical UTC', () => {
     expect(parseAuditStreamState({ created_at: '2025-04-02T13:38:10.476-07:00', ids_at_created_at: ['a', 7] }, 'audit_logs')).toEqual({
-      created_at: '2025-04-02T13:38:10.476-07:00',
+      created_at: '2025-04-02T20:38:10.476Z',
       ids_at_created_at: ['a', '7'],
     });
   });

@@ -59,10 +59,6 @@ export class SlidingWindowLimiter {
     this.effectiveLimit = limit;
   }
 
-  get currentLimit(): number {
-    return this.effectiveLimit;
-  }
-
   /** Resolves when one more request may leave; callers are served in order. */
   acquire(signal?: AbortSignal): Promise<void> {
     const turn = this.queue.then(() => this.waitForSlot(signal));

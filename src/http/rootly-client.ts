@@ -23,9 +23,7 @@ export interface RetryNotice {
 }
 
 export interface HttpStats {
-  requests: number;
   retries: number;
-  rateLimited: number;
   /** Moving average of the time Rootly takes to answer, once any request has been timed. */
   latencyMs?: number;
 }
@@ -54,7 +52,7 @@ interface RequestContext extends Record<string, unknown> {
  * remain are turned into ConnectorErrors with the remedy a user needs.
  */
 export class RootlyHttpClient {
-  readonly stats: HttpStats = { requests: 0, retries: 0, rateLimited: 0 };
+  readonly stats: HttpStats = { retries: 0 };
   readonly limiter: SlidingWindowLimiter;
   private readonly got: Got;
   private readonly policy: RetryPolicyOptions;
@@ -81,7 +79,6 @@ export class RootlyHttpClient {
         beforeRequest: [
           async (options) => {
             await this.limiter.acquire(options.signal);
-            this.stats.requests += 1;
           },
         ],
         afterResponse: [
@@ -127,7 +124,6 @@ export class RootlyHttpClient {
     if (!decision.retry) return 0;
     this.stats.retries += 1;
     if (decision.reason === 'rate_limited') {
-      this.stats.rateLimited += 1;
       this.limiter.rateLimited(Date.now() + decision.delayMs);
     }
     this.onRetry({ reason: decision.reason, delayMs: decision.delayMs, attempt, statusCode, errorCode: error.code });

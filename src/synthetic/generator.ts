@@ -1,4 +1,4 @@
-import type { AuditResource } from '../stream/page-source.js';
+import type { AuditResource } from '../rootly/audits.js';
 
 /**
  * Deterministic, realistic audit logs: the same minute always holds the same events, so the same

@@ -1,4 +1,4 @@
-import type { AuditResource } from '../../src/stream/page-source.js';
+import type { AuditResource } from '../../src/rootly/audits.js';
 import { generateDataset, startMockRootly, type MockRootly, type MockRootlyOptions } from '../../src/mock-rootly/index.js';
 import type { RunResult } from './connector.js';
 

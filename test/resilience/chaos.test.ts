@@ -8,7 +8,7 @@
  */
 import { FAULT_KINDS, startMockRootly, type FaultKind, type FaultRule, type MockRootly, type MockRootlyOptions } from '../../src/mock-rootly/index.js';
 import { formatWithOffset } from '../../src/mock-rootly/instants.js';
-import type { AuditResource } from '../../src/stream/page-source.js';
+import type { AuditResource } from '../../src/rootly/audits.js';
 import { errorTraces } from '../helpers/connector.js';
 import {
   FAILURE_OF, HOUR, datasetIds, edgeClusterDataset, expectNoLeak, expectSafeOutcome, firedKinds, floorHour, idDiff, lastState, readSync,

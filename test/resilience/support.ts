@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { generateDataset, type FaultKind, type MockRootly } from '../../src/mock-rootly/index.js';
 import { formatWithOffset } from '../../src/mock-rootly/instants.js';
 import { mulberry32 } from '../../src/mock-rootly/prng.js';
-import type { AuditResource } from '../../src/stream/page-source.js';
+import type { AuditResource } from '../../src/rootly/audits.js';
 import { CATALOG, MAIN, committedRecords, errorTraces, records, withFiles, type RunResult } from '../helpers/connector.js';
 import { parseMessages } from '../helpers/protocol.js';
 
@@ -300,7 +300,7 @@ const MESSAGE_CAUSES: Array<[RegExp, FaultKind[]]> = [
   [/ECONNRESET|Could not reach/, ['reset-mid-body', 'stall']],
   [/not valid JSON/, ['html-200', 'truncated-json', 'malformed-json']],
   [/already followed/, ['repeat-next-link']],
-  [/outside the configured base URL/, ['foreign-next-link']],
+  [/does not follow it/, ['foreign-next-link']],
 ];
 
 export function firedKinds(mock: MockRootly, fromRequest = 1): Set<FaultKind> {
