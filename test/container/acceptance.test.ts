@@ -6,7 +6,7 @@
  *   npm run test:acceptance
  */
 import { isDeepStrictEqual } from 'node:util';
-import { generateDataset, startMockRootly, type MockRootly } from '../../src/mock-rootly/index.js';
+import { generateDataset, startMockRootly, type MockRootly } from '../../mock-rootly/src/index.js';
 import { errorTraces, type RunResult } from '../helpers/connector.js';
 import { loadAcceptanceConfig, readConfig, resolveConfigPath, type BasicReadTest } from './acceptance-config.js';
 import {

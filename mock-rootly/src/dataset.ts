@@ -3,7 +3,7 @@
  * benchmarks can compare runs; clusters of records share one millisecond because a single Rails
  * request often writes several audit rows, which is exactly what breaks naive timestamp cursors.
  */
-import type { AuditResource } from '../stream/page-source.js';
+import type { AuditResource } from './resource.js';
 import { formatWithOffset } from './instants.js';
 import { mulberry32, pick, randomInt } from './prng.js';
 import { EVENTS, SOURCES, USER_AGENTS, hex, itemName, personName, pickItemKind, uuid, type ItemKind } from './vocabulary.js';
