@@ -1,4 +1,4 @@
-import { generateDataset, type MockRootly } from '../../src/mock-rootly/index.js';
+import { generateDataset, type MockRootly } from '../../mock-rootly/src/index.js';
 import {
   CATALOG, committedRecords, records, runConnector, stateMessages, states, streamStatuses, type RunResult,
 } from '../helpers/connector.js';

@@ -6,8 +6,7 @@
  *
  * Replay a failure with CHAOS_SEED=<seed printed at the start>.
  */
-import { FAULT_KINDS, startMockRootly, type FaultKind, type FaultRule, type MockRootly, type MockRootlyOptions } from '../../src/mock-rootly/index.js';
-import { formatWithOffset } from '../../src/mock-rootly/instants.js';
+import { FAULT_KINDS, formatWithOffset, startMockRootly, type FaultKind, type FaultRule, type MockRootly, type MockRootlyOptions } from '../../mock-rootly/src/index.js';
 import type { AuditResource } from '../../src/rootly/audits.js';
 import { errorTraces } from '../helpers/connector.js';
 import {

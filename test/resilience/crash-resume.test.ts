@@ -7,7 +7,7 @@
  *
  * The seed is random unless CRASH_SEED is set; it is printed first so that a failure replays.
  */
-import { generateDataset, startMockRootly, type FaultKind, type FaultRule } from '../../src/mock-rootly/index.js';
+import { generateDataset, startMockRootly, type FaultKind, type FaultRule } from '../../mock-rootly/src/index.js';
 import { errorTraces } from '../helpers/connector.js';
 import {
   HOUR, committedIds, datasetIds, duplicatesOf, expectNoLeak, firedKinds, floorHour, idDiff, lastState, readSync, recordIds, rng,

@@ -1,5 +1,5 @@
 /** One page of the audits listing in Rootly's JSON:API shape, with Kaminari's page arithmetic. */
-import type { AuditResource } from '../rootly/audits.js';
+import type { AuditResource } from './resource.js';
 import { FOREIGN_ORIGIN, type PageFault } from './faults.js';
 import { pageLink } from './links.js';
 import type { AuditQuery } from './query.js';

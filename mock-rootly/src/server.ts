@@ -5,7 +5,7 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { AuditResource } from '../rootly/audits.js';
+import type { AuditResource } from './resource.js';
 import { FaultPlan, faultReply, isPageFault, isReplyFault, isTransportFault, type FaultKind } from './faults.js';
 import { DEFAULTS, checkAuthorization, type MockRootlyKnobs, type MockRootlyOptions, type RequestLogEntry } from './options.js';
 import { buildPage } from './page.js';

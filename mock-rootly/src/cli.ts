@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 /**
- * Standalone mock: `node dist/mock-rootly/cli.js --port 8080 --records 1000`, then point the
+ * Standalone mock: `node mock-rootly/dist/cli.js --port 8080 --records 1000` (or, from the
+ * repository root, `npm run mock-server -- --port 8080 --records 1000`), then point the
  * connector's base URL at the printed address. Runs until SIGINT/SIGTERM.
  */
 import yargs from 'yargs';
