@@ -81,6 +81,7 @@ function withCommands(parser: Argv, emitter: Emitter, guard: Guard, fail: (error
     .help()
     .version(false)
     .fail((message, error) => {
-      throw error ?? configError(`Invalid command line: ${message} Run with --help for usage.`);
+      // yargs passes no error for a usage mistake, whatever its types say.
+      throw (error as Error | undefined) ?? configError(`Invalid command line: ${message} Run with --help for usage.`);
     });
 }

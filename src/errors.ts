@@ -35,9 +35,9 @@ export class ConnectorError extends Error {
 
   /** Its stack and those of its causes, for the TRACE's stack_trace. */
   get fullStack(): string {
-    const parts: string[] = [];
-    for (let error: unknown = this; error !== undefined && parts.length < 5; error = error instanceof Error ? error.cause : undefined) {
-      parts.push(error instanceof Error ? (error.stack ?? `${error.name}: ${error.message}`) : String(error));
+    const parts = [this.stack ?? `${this.name}: ${this.message}`];
+    for (let cause = this.cause; cause !== undefined && parts.length < 5; cause = cause instanceof Error ? cause.cause : undefined) {
+      parts.push(cause instanceof Error ? (cause.stack ?? `${cause.name}: ${cause.message}`) : JSON.stringify(cause));
     }
     return parts.join('\nCaused by: ');
   }

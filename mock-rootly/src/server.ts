@@ -15,7 +15,7 @@ import { jsonApiError, jsonApiReply, rateLimitedReply, type Reply } from './repl
 import { AuditStore, type SelectionOrder } from './store.js';
 import { sendFaulty, sendReply } from './transport.js';
 
-export type { MockRootlyKnobs, MockRootlyOptions, OrderMode, RequestLogEntry, AuthorizationCheck } from './options.js';
+export type { MockRootlyKnobs, MockRootlyOptions, RequestLogEntry } from './options.js';
 
 export interface MockRootly {
   /** e.g. http://127.0.0.1:43121 (no trailing slash). */

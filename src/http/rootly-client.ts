@@ -98,7 +98,7 @@ export class RootlyHttpClient {
   /** GETs a JSON body; every failure that survives the retry policy becomes a ConnectorError. */
   async getJson(url: URL, request: JsonRequest = {}): Promise<JsonResponse> {
     const context: RequestContext = { startedAt: Date.now() };
-    let response: Response<unknown>;
+    let response: Response;
     try {
       response = await this.got.get(url, { context, ...(request.signal ? { signal: request.signal } : {}) });
     } catch (error) {

@@ -14,7 +14,7 @@ export const SYNTHETIC_SEED = 20_240_601;
 export class SyntheticPageSource implements PageSource<AuditResource> {
   constructor(private readonly seed: number = SYNTHETIC_SEED) {}
 
-  async fetchPage(request: PageRequest): Promise<Page<AuditResource>> {
+  fetchPage(request: PageRequest): Promise<Page<AuditResource>> {
     const pageNumber = request.link === undefined ? 1 : Number(request.link.slice(LINK_PREFIX.length));
     const startMs = instantToMillis(parseInstantOrThrow(request.range.start, 'range start'));
     const endMs = instantToMillis(parseInstantOrThrow(request.range.end, 'range end'));
@@ -26,6 +26,6 @@ export class SyntheticPageSource implements PageSource<AuditResource> {
       total += 1;
     }
     const hasNext = skip + request.pageSize < total;
-    return { resources, nextLink: hasNext ? `${LINK_PREFIX}${pageNumber + 1}` : null, totalCount: total };
+    return Promise.resolve({ resources, nextLink: hasNext ? `${LINK_PREFIX}${pageNumber + 1}` : null, totalCount: total });
   }
 }

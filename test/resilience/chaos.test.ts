@@ -80,7 +80,7 @@ async function runScenario(scenario: Scenario, inspect?: (outcome: ScenarioOutco
     const verdict = await expectSafeOutcome(result, { mock, data, config, key, label: `${label} seed=${seed} CHAOS_SEED=${SEED}` });
     expectRequestsCarriedKeyOnlyAsBearer(mock, key, label);
     summary.push(
-      `${label.padEnd(52)} seed=${seed} ${verdict.outcome.padEnd(8)} ${String(verdict.failureType ?? '').padEnd(15)} records=${verdict.records}/${data.length} committed=${verdict.committed}` +
+      `${label.padEnd(52)} seed=${seed} ${verdict.outcome.padEnd(8)} ${(verdict.failureType ?? '').padEnd(15)} records=${verdict.records}/${data.length} committed=${verdict.committed}` +
         `${verdict.resumedRecords === undefined ? '' : ` resumed=${verdict.resumedRecords}`} requests=${requestsOfSync} fired=[${verdict.fired.join(',')}] ${(result.durationMs / 1000).toFixed(1)}s`,
     );
     await inspect?.({ verdict, mock, data });

@@ -116,7 +116,7 @@ test.each(['honour', 'newest-first'] as const)(
           printed: recordIds(result).length,
           committed: runCommitted.length,
           states: result.messages.filter((m) => m.type === 'STATE').length,
-          from: state === undefined ? 'backfill' : String((state as { created_at: string }).created_at),
+          from: state === undefined ? 'backfill' : (state as { created_at: string }).created_at,
         };
         log.push(entry);
         if (result.killed) {

@@ -5,9 +5,7 @@
  * outcome" property every chaos scenario must satisfy.
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rmSync } from 'node:fs';
 import { formatWithOffset, generateDataset, mulberry32, type FaultKind, type MockRootly } from '../../mock-rootly/src/index.js';
 import type { AuditResource } from '../../src/rootly/audits.js';
 import { CATALOG, MAIN, committedRecords, errorTraces, records, withFiles, type RunResult } from '../helpers/connector.js';
