@@ -35,13 +35,15 @@ export interface PageInput {
   path: string;
   omitMeta: boolean;
   fault?: PageFault;
+  /** The page whose records are served in this one's place (a swap); this page when absent. */
+  recordsOfPage?: number;
 }
 
-export function buildPage({ selection, query, origin, path, omitMeta, fault }: PageInput): AuditsListDocument {
+export function buildPage({ selection, query, origin, path, omitMeta, fault, recordsOfPage }: PageInput): AuditsListDocument {
   const { pageNumber: page, pageSize: size } = query;
   const total = selection.length;
   const totalPages = Math.ceil(total / size);
-  const first = (page - 1) * size;
+  const first = ((recordsOfPage ?? page) - 1) * size;
   const end = Math.min(total, first + size);
   const data: AuditResource[] = [];
   for (let p = first; p < end; p++) data.push(selection.resourceAt(p));

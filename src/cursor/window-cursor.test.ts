@@ -158,6 +158,29 @@ describe('WindowCursor checkpoints', () => {
     expect(checkpointBefore(c, [at(T3)])).toBeUndefined();
   });
 
+  test('once the sort is trusted, a page going back in time gets no checkpoint: a crash after it would lose its older records', () => {
+    const trust = earnedTrust();
+    const c = cursor([], trust);
+    page(c, [audit('c', T3)]);
+    // a (T1) and b (T2) were not emitted yet: a state at T3 would claim them delivered.
+    expect(page(c, [audit('b', T2), audit('a', T1)]).checkpoint).toBeUndefined();
+    expect(trust.trusted).toBe(false);
+  });
+
+  test('a server caught out of order is never trusted again in the sync, however well later windows look', () => {
+    const trust = new SortTrust();
+    const first = cursor([], trust);
+    page(first, [audit('b', T2), audit('a', T1)]);
+    first.completed();
+    const later = cursor([], trust);
+    for (let i = 0; i < 30; i += 1) page(later, [audit(`l${i}`, `2025-04-02T20:${String(10 + i).padStart(2, '0')}:00Z`)]);
+    later.completed();
+    expect(trust.trusted).toBe(false);
+    const next = cursor([], trust);
+    page(next, [audit('n1', T1)]);
+    expect(page(next, [audit('n2', T2)]).checkpoint).toBeUndefined();
+  });
+
   test('a later window with revoked trust never checkpoints mid-window', () => {
     const trust = new SortTrust();
     trust.revoke();

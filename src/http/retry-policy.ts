@@ -71,9 +71,13 @@ export function serverRequestedWait(headers: IncomingHttpHeaders, nowMs: number)
   const retryAfter = headers['retry-after'];
   if (typeof retryAfter === 'string' && retryAfter.trim() !== '') {
     const seconds = Number(retryAfter);
-    if (Number.isFinite(seconds) && seconds >= 0) return seconds * 1000;
-    const date = Date.parse(retryAfter);
-    if (!Number.isNaN(date)) return Math.max(0, date - nowMs);
+    if (Number.isFinite(seconds)) {
+      if (seconds >= 0) return seconds * 1000;
+    } else {
+      // Only text that is not a number can be an HTTP-date: Date.parse reads "-5" as the year 2001.
+      const date = Date.parse(retryAfter);
+      if (!Number.isNaN(date)) return Math.max(0, date - nowMs);
+    }
   }
   const resetAt = readResetHeader(headers, nowMs);
   // A reset already past still gets a short pause: the window is about to slide.

@@ -282,8 +282,9 @@ export const FAILURE_OF: Record<FaultKind, FailureType[]> = {
   'foreign-next-link': ['system_error'],
   // A window that cannot be read completely: the connector may call it either, but must fail.
   'empty-page-with-next': ['system_error', 'transient_error'],
-  // Never a reason to fail: duplicates are de-duplicated.
+  // Never a reason to fail: duplicates are de-duplicated, and pages out of order still hold every record.
   'duplicate-across-pages': [],
+  'swap-with-next-page': [],
 };
 
 /** Which fault kinds an error message can stand for (a cross-check on failure_type). */
