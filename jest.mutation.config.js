@@ -4,5 +4,5 @@ import base from './jest.config.js';
 export default {
   ...base,
   testMatch: ['<rootDir>/src/**/*.test.ts'],
-  testPathIgnorePatterns: [...base.testPathIgnorePatterns, '<rootDir>/src/mock-rootly/'],
+  testPathIgnorePatterns: [...base.testPathIgnorePatterns, '<rootDir>/mock-rootly/', '<rootDir>/rootly-vocabulary/'],
 };
