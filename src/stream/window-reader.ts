@@ -81,10 +81,10 @@ export async function readWindow<T, R>(
       // Saving this window would skip the missing records for good: fail, and let the next sync
       // read the window again from the last saved state.
       throw transientError(
-        `Rootly reported ${walked.reported} audit records in ${range} but served only ${walked.served}, in each of ${MAX_PASSES_PER_WINDOW} readings. The sync stops without saving past them; the next sync reads that range again. If it persists, report it to Rootly support.`,
+        `Rootly reported ${walked.reported} records in ${range} but served only ${walked.served}, in each of ${MAX_PASSES_PER_WINDOW} readings. The sync stops without saving past them; the next sync reads that range again. If it persists, report it to Rootly support.`,
       );
     }
-    options.warn(`Rootly reported ${walked.reported} audit records in ${range} but served ${walked.served}; reading that window again.`);
+    options.warn(`Rootly reported ${walked.reported} records in ${range} but served ${walked.served}; reading that window again.`);
   }
   cursor.completed();
   await options.emit({ kind: 'complete', emitted: read.emitted });
