@@ -128,5 +128,4 @@ describe('StateBook: what a resume reads again', () => {
     expect(book.compose()?.ahead).toEqual(ahead);
     expect(readAfterResume(book.compose(), T(8))).toEqual([[T(1), T(3)], ['2026-03-01T03:30:00Z', T(4)], [T(4), T(5)], [T(5), T(6)], [T(6), T(8)]]);
   });
-
 });
