@@ -279,6 +279,11 @@ describe('readWindow: what the sync is told', () => {
     expect(run.warnings.join('\n')).toContain('[2025-04-02T20:00:00Z, 2025-04-02T21:00:00Z)');
   });
 
+  test('the reported total is told before the first records, so that the estimate leads the records', async () => {
+    const run = await read([{ pages: [[A, B], [X, C], [D]], total: 5 }]);
+    expect(run.events[0]).toEqual({ kind: 'reported', total: 5 });
+  });
+
   test('no total is told when the server reports none', async () => {
     expect(reportedEvents(await read([{ pages: [[A, B], [C]] }]))).toEqual([]);
   });
@@ -291,8 +296,8 @@ describe('readWindow: what the sync is told', () => {
   test('records skipped are counted by why: outside the window, served twice, delivered by an earlier sync', async () => {
     const atStart = audit('s', 0);
     const outside = { ...audit('o', 0), attributes: { created_at: '2025-04-02T19:59:59Z' } };
-    const run = await read([{ pages: [[outside, atStart, A], [A, B]] }], { deliveredAtStart: ['s'] });
-    expect(run.counters).toEqual({ pages: 2, skippedOutsideWindow: 1, skippedDuplicates: 1, skippedAlreadyDelivered: 1, rereads: 0 });
+    const run = await read([{ pages: [[outside, atStart, A], [A, A, B]] }], { deliveredAtStart: ['s'] });
+    expect(run.counters).toEqual({ pages: 2, skippedOutsideWindow: 1, skippedDuplicates: 2, skippedAlreadyDelivered: 1, rereads: 0 });
     expect(run.emitted).toEqual(['a', 'b']);
   });
 
