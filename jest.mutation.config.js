@@ -1,8 +1,7 @@
-/** The unit tests beside the correctness core, for mutation testing (no end-to-end suites, no mock server tests). */
+/** The unit tests beside the correctness core, for mutation testing (no end-to-end suites, no mock server). */
 import base from './jest.config.js';
 
 export default {
   ...base,
-  testMatch: ['<rootDir>/src/**/*.test.ts'],
-  testPathIgnorePatterns: [...base.testPathIgnorePatterns, '<rootDir>/mock-rootly/', '<rootDir>/rootly-vocabulary/'],
+  testMatch: ['<rootDir>/src/cursor/**/*.test.ts', '<rootDir>/src/http/**/*.test.ts', '<rootDir>/src/stream/**/*.test.ts'],
 };

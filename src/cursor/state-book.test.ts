@@ -134,4 +134,14 @@ describe('StateBook: what a resume reads again', () => {
     book.complete(grown);
     expect(readAfterResume(book.compose(), T(8))).toEqual([[T(1), T(8)]]);
   });
+
+  test('ranges ahead partly delivered are kept when read back, with or without ids at their position', () => {
+    const ahead = [
+      { start: T(3), end: T(4), created_at: '2026-03-01T03:30:00Z', ids_at_created_at: [] },
+      { start: T(5), end: T(6), created_at: T(5), ids_at_created_at: ['x'] },
+    ];
+    const book = bookOf({ instant: at(T(1)), ids: [] }, ahead, at(T(8)));
+    expect(composed(book)?.ahead).toEqual(ahead);
+    expect(readAfterResume(book.compose(), T(8))).toEqual([[T(1), T(3)], ['2026-03-01T03:30:00Z', T(4)], [T(4), T(5)], [T(5), T(6)], [T(6), T(8)]]);
+  });
 });

@@ -1,6 +1,9 @@
 import { describe, expect, test } from '@jest/globals';
 import { ConnectorError } from '../errors.js';
-import { extractStreamStates, parseStreamState, stateJson } from './state.js';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { extractStreamStates, loadStates, parseStreamState, stateJson } from './state.js';
 
 const parseAuditStreamState = (raw: unknown, stream: string) => {
   const state = parseStreamState(raw, stream);
@@ -201,5 +204,61 @@ describe('parseAuditStreamState with ranges ahead', () => {
     const error = connectorErrorOf(() => parseAuditStreamState({ created_at: H(1), ahead: [{ start: H(3), created_at: H(4) }] }, 'audit_logs'));
     expect(error.failureType).toBe('config_error');
     expect(error.message).toContain('end');
+  });
+});
+
+describe('extractStreamStates: a state that is not understood is never silently dropped', () => {
+  const byName = (raw: unknown) => Object.fromEntries(extractStreamStates(raw));
+
+  test('a STREAM message without a type is still read as a stream state', () => {
+    expect(byName([{ stream: { stream_descriptor: { name: 'audit_logs' }, stream_state: STATE } }])).toEqual({ audit_logs: STATE });
+  });
+
+  test('a STREAM message with no stream at all is a config_error naming the missing name', () => {
+    const error = connectorErrorOf(() => extractStreamStates([{ type: 'STREAM' }]));
+    expect(error.failureType).toBe('config_error');
+    expect(error.message).toContain('stream.stream_descriptor.name');
+  });
+
+  test('a STREAM message without a stream_state contributes nothing', () => {
+    expect(extractStreamStates([{ type: 'STREAM', stream: { stream_descriptor: { name: 'audit_logs' } } }]).size).toBe(0);
+  });
+
+  test('a GLOBAL message without stream states, or with malformed entries, gives only the well-formed ones', () => {
+    expect(extractStreamStates([{ type: 'GLOBAL', global: { shared_state: {} } }]).size).toBe(0);
+    expect(extractStreamStates([{ type: 'GLOBAL' }]).size).toBe(0);
+    const entries = [null, {}, { stream_descriptor: 'audit_logs' }, { stream_descriptor: { name: 7 } }, { stream_descriptor: { name: 'audit_logs' }, stream_state: STATE }];
+    const states = extractStreamStates([{ type: 'GLOBAL', global: { stream_states: entries } }]);
+    expect([...states.entries()]).toEqual([['audit_logs', STATE]]);
+  });
+
+  test('a bare state with only one of its fields is kept as a state, so that it is checked rather than ignored', () => {
+    expect(byName({ created_at: STATE.created_at })).toEqual({ '': { created_at: STATE.created_at } });
+    expect(byName({ ids_at_created_at: ['a'] })).toEqual({ '': { ids_at_created_at: ['a'] } });
+  });
+
+  test('an invalid state says what is wrong and what a state looks like', () => {
+    const error = connectorErrorOf(() => parseAuditStreamState({ created_at: '2025-04-02T20:38:10Z', ahead: 'all' }, 'audit_logs'));
+    expect(error.message).toContain("is invalid: 'ahead' must be array");
+    expect(error.message).toContain('Expected {"created_at": "<ISO-8601 date-time>"');
+    expect(connectorErrorOf(() => parseAuditStreamState({ ids_at_created_at: [] }, 'audit_logs')).message).toContain("The state is missing the required field 'created_at'");
+  });
+});
+
+describe('loadStates', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'state-test-'));
+  const file = (name: string, content: string): string => {
+    const path = join(dir, name);
+    writeFileSync(path, content);
+    return path;
+  };
+
+  test('reads the per-stream states of a state file', async () => {
+    const states = await loadStates(file('state.json', JSON.stringify([streamMessage('audit_logs', STATE)])));
+    expect(Object.fromEntries(states)).toEqual({ audit_logs: STATE });
+  });
+
+  test('a state file that is missing is a config_error calling it the state file', async () => {
+    await expect(loadStates(join(dir, 'absent.json'))).rejects.toMatchObject({ failureType: 'config_error', message: expect.stringContaining('The state file') });
   });
 });

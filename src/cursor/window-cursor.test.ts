@@ -198,6 +198,46 @@ describe('WindowCursor checkpoints', () => {
   });
 });
 
+describe('WindowCursor: what is held back and what is trusted', () => {
+  test('a server not yet proven is not taken for one known not to sort, and one caught out of order is', () => {
+    const trust = new SortTrust();
+    expect({ trusted: trust.trusted, revoked: trust.revoked }).toEqual({ trusted: false, revoked: false });
+    trust.recordAscendingWindow(20);
+    expect({ trusted: trust.trusted, revoked: trust.revoked }).toEqual({ trusted: true, revoked: false });
+    trust.revoke();
+    expect({ trusted: trust.trusted, revoked: trust.revoked }).toEqual({ trusted: false, revoked: true });
+  });
+
+  test('pages are held back for a position only while the sort is trusted, the window in order and not being read again', () => {
+    expect(cursor([], new SortTrust()).mayCheckpoint).toBe(false);
+    const trustedCursor = cursor();
+    expect(trustedCursor.mayCheckpoint).toBe(true);
+    trustedCursor.beginReread();
+    expect(trustedCursor.mayCheckpoint).toBe(false);
+    const backwards = cursor();
+    page(backwards, [audit('b', T2), audit('a', T1)]);
+    expect(backwards.mayCheckpoint).toBe(false);
+  });
+
+  test('a record older than the newest revokes an earned trust even when its page was not looked at first', () => {
+    const trust = earnedTrust();
+    const c = cursor([], trust);
+    c.admit('b', at(T2));
+    c.admit('a', at(T1));
+    expect(trust.trusted).toBe(false);
+    expect(checkpointBefore(c, [at(T3)])).toBeUndefined();
+  });
+
+  test('a window that had to be read again does not earn the trust, however many steps it has', () => {
+    const trust = new SortTrust();
+    const c = cursor([], trust);
+    for (let i = 0; i < 25; i += 1) page(c, [audit(`r${i}`, `2025-04-02T20:${String(10 + i).padStart(2, '0')}:00Z`)]);
+    c.beginReread();
+    c.completed();
+    expect(trust.trusted).toBe(false);
+  });
+});
+
 describe('instantOf', () => {
   test('a created_at that is not a date-time is a UnplaceableRecordError naming the audit', () => {
     expect(() => instantOf(audit('42', '2025-04-02 noon'))).toThrow(UnplaceableRecordError);

@@ -180,6 +180,38 @@ describe('SlidingWindowLimiter: waits a user would notice', () => {
   });
 });
 
+describe('SlidingWindowLimiter: headers in both dialects', () => {
+  test('an unusable X-RateLimit-* value falls back to the RateLimit-* one', async () => {
+    const clock = new FakeClock();
+    const limiter = new SlidingWindowLimiter(100, WINDOW, clock);
+    limiter.observe({ 'x-ratelimit-limit': 'many', 'ratelimit-limit': '6', 'x-ratelimit-remaining': 'none', 'ratelimit-remaining': '0', 'ratelimit-reset': '12' });
+    expect(limiter.delayBeforeNext()).toBe(12_000);
+    const times = await departures(limiter, clock, 13);
+    expect(busiestWindow(times)).toBe(6);
+  });
+
+  test('an advertised limit of one request per window is followed', async () => {
+    const clock = new FakeClock();
+    const limiter = new SlidingWindowLimiter(50, WINDOW, clock);
+    limiter.observe({ 'x-ratelimit-limit': '1' });
+    const times = await departures(limiter, clock, 3);
+    expect(busiestWindow(times)).toBe(1);
+  });
+});
+
+describe('SlidingWindowLimiter on the real clock', () => {
+  test('waits out the window without blocking the process: timers still fire while it waits', async () => {
+    const limiter = new SlidingWindowLimiter(1, 60);
+    const order: string[] = [];
+    const started = Date.now();
+    await limiter.acquire();
+    const timer = new Promise<void>((resolve) => setTimeout(() => resolve(void order.push('timer')), 10));
+    await Promise.all([limiter.acquire().then(() => order.push('second request')), timer]);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(59);
+    expect(order).toEqual(['timer', 'second request']);
+  });
+});
+
 describe('readResetHeader', () => {
   test('epoch seconds are an absolute time', () => {
     expect(readResetHeader({ 'x-ratelimit-reset': String(T0 / 1000 + 30) }, T0)).toBe(T0 + 30_000);
@@ -206,5 +238,11 @@ describe('readResetHeader', () => {
 
   test('a value in epoch milliseconds is an absolute time too', () => {
     expect(readResetHeader({ 'x-ratelimit-reset': String(T0 + 30_000) }, T0)).toBe(T0 + 30_000);
+  });
+
+  test('at the edges between delta seconds, epoch seconds and epoch milliseconds, a reset is read as the time it names', () => {
+    // 1,000,000,000 is epoch seconds (2001), 1e12 epoch milliseconds (2001): both long past, not decades ahead.
+    expect(readResetHeader({ 'x-ratelimit-reset': '1000000000' }, T0)).toBe(1_000_000_000_000);
+    expect(readResetHeader({ 'x-ratelimit-reset': '1000000000000' }, T0)).toBe(1_000_000_000_000);
   });
 });

@@ -9,7 +9,7 @@ export function readResetHeader(headers: IncomingHttpHeaders, nowMs: number): nu
     if (raw === undefined || !Number.isFinite(value) || value < 0) continue;
     // Values below ~2001 as epoch seconds can only be a delta; above ~33658 only milliseconds.
     if (value < 1_000_000_000) return nowMs + value * 1000;
-    return value > 1e12 ? value : value * 1000;
+    return value >= 1e12 ? value : value * 1000;
   }
   return undefined;
 }

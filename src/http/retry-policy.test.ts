@@ -71,6 +71,10 @@ describe('decideRetry on 429', () => {
     expect(decideRetry(rateLimited({ 'retry-after': ' ', 'x-ratelimit-reset': String(NOW_EPOCH_S + 20) }), POLICY, NOW, half)).toMatchObject({ delayMs: 20_000 });
   });
 
+  test('Retry-After: 0 is taken at its word: the retry goes at once, not after a backoff', () => {
+    expect(decideRetry(rateLimited({ 'retry-after': '0', 'x-ratelimit-reset': String(NOW_EPOCH_S + 20) }), POLICY, NOW, half)).toMatchObject({ retry: true, delayMs: 0 });
+  });
+
   test('a negative Retry-After is ignored rather than retried at once', () => {
     expect(decideRetry(rateLimited({ 'retry-after': '-5' }), POLICY, NOW, half)).toMatchObject({ retry: true, delayMs: 750 });
   });

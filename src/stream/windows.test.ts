@@ -38,4 +38,20 @@ describe('WindowSizer', () => {
     sizer.windowDone(0, false);
     expect(sizer.sizeMs).toBe(HOUR);
   });
+
+  test('only a grown window counts as grown, so only it may be handed back as dense', () => {
+    const sizer = new WindowSizer(HOUR);
+    expect(sizer.isGrown).toBe(false);
+    sizer.windowDone(0, true);
+    expect(sizer.isGrown).toBe(true);
+    sizer.windowDone(5, true);
+    expect(sizer.isGrown).toBe(false);
+  });
+
+  test('after a dense window, reset returns to the configured size at once', () => {
+    const sizer = new WindowSizer(HOUR);
+    for (let i = 0; i < 4; i += 1) sizer.windowDone(0, true);
+    sizer.reset();
+    expect({ sizeMs: sizer.sizeMs, isGrown: sizer.isGrown }).toEqual({ sizeMs: HOUR, isGrown: false });
+  });
 });
