@@ -7,7 +7,7 @@
  */
 import { parse } from 'yaml';
 import { catConfigProblems } from './cat-config-check.js';
-import { CAT_MODELS, type ModelName } from './cat-config-model.js';
+import { CAT_MODELS, pydanticBool, type ModelName } from './cat-config-model.js';
 import { isObject, projectFileExists, readProjectJson, readProjectText } from './project.js';
 
 export interface BackwardCompatibility { previous_connector_version: string; disable_for_version?: string }
@@ -76,7 +76,7 @@ function basicRead(entry: Entry): BasicReadTest {
     config_path: valueOf(entry, 'BasicReadTestConfig', 'config_path'),
     configured_catalog_path: optional(entry, 'configured_catalog_path'),
     expect_records: isObject(expect)
-      ? { path: optional(expect, 'path'), bypass_reason: optional(expect, 'bypass_reason'), exact_order: valueOf(expect, 'ExpectedRecordsConfig', 'exact_order') }
+      ? { path: optional(expect, 'path'), bypass_reason: optional(expect, 'bypass_reason'), exact_order: pydanticBool(valueOf(expect, 'ExpectedRecordsConfig', 'exact_order')) === true }
       : undefined,
     empty_streams: namedReasons(entry['empty_streams']),
   };

@@ -4,7 +4,7 @@
  * `test_strictness_level: high` (plugin.py, conftest.py, tests/test_core.py, tests/test_incremental.py).
  * Locations are written as pydantic writes them: `acceptance_tests -> basic_read -> tests -> 0 -> ...`.
  */
-import { CAT_MODELS, MANDATORY_AT_HIGH, SECTION_TEST_MODELS, type FieldType, type ModelName } from './cat-config-model.js';
+import { CAT_MODELS, MANDATORY_AT_HIGH, pydanticBool, SECTION_TEST_MODELS, type FieldType, type ModelName } from './cat-config-model.js';
 import { isObject } from './project.js';
 
 type Path = ReadonlyArray<string | number>;
@@ -59,8 +59,8 @@ function checkValue(value: unknown, type: FieldType, path: Path, problems: Probl
       if (typeof value !== 'string') problems.add(path, 'str type expected');
       return;
     case 'boolean':
-      // YAML 1.1 (PyYAML) already turned yes/no/on/off into booleans; a quoted string stays one.
-      if (typeof value !== 'boolean') problems.add(path, 'value could not be parsed to a boolean');
+      // YAML 1.1 (PyYAML) already turned bare yes/no/on/off into booleans; pydantic reads quoted ones too.
+      if (pydanticBool(value) === undefined) problems.add(path, 'value could not be parsed to a boolean');
       return;
     case 'mapping':
       if (!isObject(value)) problems.add(path, 'value is not a valid dict');
@@ -131,13 +131,13 @@ function checkValidators(document: Record<string, unknown>, problems: Problems):
     }
     const files = test['file_types'];
     if (isObject(files)) {
-      if (files['skip_test'] === true && present(files['unsupported_types'])) problems.add([...path, 'file_types'], "You can't set 'unsupported_types' if the test is skipped.");
-      if (files['skip_test'] !== true && present(files['bypass_reason'])) problems.add([...path, 'file_types'], "You can't set 'bypass_reason' if the test is not skipped.");
+      if (pydanticBool(files['skip_test']) === true && present(files['unsupported_types'])) problems.add([...path, 'file_types'], "You can't set 'unsupported_types' if the test is skipped.");
+      if (pydanticBool(files['skip_test']) !== true && present(files['bypass_reason'])) problems.add([...path, 'file_types'], "You can't set 'bypass_reason' if the test is not skipped.");
     }
   }
   for (const [path, test] of sectionTests(document, 'spec')) {
     const auth = test['auth_default_method'];
-    if (isObject(auth) && auth['oauth'] === false && !nonEmpty(auth['bypass_reason'])) {
+    if (isObject(auth) && pydanticBool(auth['oauth']) === false && !nonEmpty(auth['bypass_reason'])) {
       problems.add([...path, 'auth_default_method', 'oauth'], 'Please provide a bypass reason for Auth default method');
     }
   }

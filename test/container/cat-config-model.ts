@@ -15,6 +15,22 @@ export const CAT_CONFIG_SOURCE =
 /** Pydantic's SEMVER_REGEX of config.py, anchored as pydantic v1 `regex=` fields are matched. */
 export const SEMVER = /^(0|(?:[1-9]\d*))(?:\.(0|(?:[1-9]\d*))(?:\.(0|(?:[1-9]\d*)))?(?:-([\w][\w.\-_]*))?)?$/;
 
+const PYDANTIC_TRUE = ['1', 'on', 't', 'true', 'y', 'yes'];
+const PYDANTIC_FALSE = ['0', 'off', 'f', 'false', 'n', 'no'];
+
+/**
+ * A boolean field's value as pydantic v1 reads it: a boolean, 0 or 1, or one of its words in any
+ * case (a quoted "no" is false, where a JavaScript truthiness test would take it as true);
+ * undefined when pydantic would refuse it.
+ */
+export function pydanticBool(value: unknown): boolean | undefined {
+  if (typeof value === 'boolean') return value;
+  if (value === 0 || value === 1) return value === 1;
+  if (typeof value !== 'string') return undefined;
+  const word = value.trim().toLowerCase();
+  return PYDANTIC_TRUE.includes(word) ? true : PYDANTIC_FALSE.includes(word) ? false : undefined;
+}
+
 export type ModelName =
   | 'Config' | 'AcceptanceTestConfigurations' | 'Section' | 'SpecTestConfig' | 'ConnectionTestConfig'
   | 'DiscoveryTestConfig' | 'BasicReadTestConfig' | 'FullRefreshConfig' | 'IncrementalConfig'
