@@ -16,17 +16,21 @@ FROM ${BASE_IMAGE} AS build
 WORKDIR /build
 
 # Dependencies first, so they stay cached while only the sources change.
-# Building needs no install scripts (they belong to test-only packages).
+# Building needs no install scripts (they belong to test-only packages). The shared vocabulary is
+# a workspace the connector depends on: its package.json lets npm ci link it. The mock Rootly
+# server, a workspace the connector never imports, stays out of the context; npm ci skips it.
 COPY package.json package-lock.json ./
+COPY rootly-vocabulary/package.json ./rootly-vocabulary/
 RUN npm ci --ignore-scripts --no-audit --no-fund --no-update-notifier
 
-COPY tsconfig.json spec.json ./
+COPY tsconfig.base.json tsconfig.json spec.json ./
 COPY scripts/bundle.mjs ./scripts/
+COPY rootly-vocabulary/ ./rootly-vocabulary/
 COPY src/ ./src/
 
-# Compile src/ -> dist/, then bundle what the connector runs into dist/bundle/: the image ships
-# that bundle (with its dependencies' licences) and no node_modules.
-RUN npm run build
+# Compile the vocabulary and src/ -> dist/, then bundle what the connector runs into dist/bundle/:
+# the image ships that bundle (with its dependencies' licences) and no node_modules.
+RUN npm run build:connector
 
 # -------------------------------------------------------------- runtime stage
 FROM ${BASE_IMAGE}

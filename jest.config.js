@@ -2,11 +2,12 @@
 export default {
   testEnvironment: 'node',
   extensionsToTreatAsEsm: ['.ts'],
-  moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
+  // The shared vocabulary is tested from its source, so tests need no build.
+  moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1', '^rootly-vocabulary$': '<rootDir>/rootly-vocabulary/src/index.ts' },
   transform: {
     '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: 'tsconfig.test.json', diagnostics: false }],
   },
-  testMatch: ['<rootDir>/src/**/*.test.ts', '<rootDir>/test/**/*.test.ts'],
+  testMatch: ['<rootDir>/src/**/*.test.ts', '<rootDir>/mock-rootly/src/**/*.test.ts', '<rootDir>/rootly-vocabulary/src/**/*.test.ts', '<rootDir>/test/**/*.test.ts'],
   testPathIgnorePatterns: ['/node_modules/', '/dist/', '<rootDir>/test/container/'],
   testTimeout: 60000,
 };

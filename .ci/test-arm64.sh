@@ -27,8 +27,8 @@ repository="$(sed -n -E 's/^[[:space:]]+dockerRepository:[[:space:]]*//p' metada
 [ -n "$repository" ] || die "no dockerRepository in metadata.yaml"
 image="$repository:arm64-test"
 lockfile_label="rootly-audit-logs.test.lockfile"
-# The Dockerfile copies both before `npm ci`: a change of either makes the next build cold.
-lockfile_sum="$(cat package.json package-lock.json | sha256sum | cut -c1-16)"
+# The Dockerfile copies these before `npm ci`: a change of any makes the next build cold.
+lockfile_sum="$(cat package.json package-lock.json rootly-vocabulary/package.json 2>/dev/null | sha256sum | cut -c1-16)"
 if [ "$want" != 1 ]; then
   built_for="$(docker image inspect --format "{{index .Config.Labels \"$lockfile_label\"}}" "$image" 2>/dev/null || true)"
   if [ "$built_for" != "$lockfile_sum" ]; then

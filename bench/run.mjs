@@ -6,7 +6,7 @@ import { readFileSync, writeFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { generateDataset, startMockRootly } from '../dist/mock-rootly/index.js';
+import { generateDataset, startMockRootly } from '../mock-rootly/dist/index.js';
 
 const { values: args } = parseArgs({
   options: {

@@ -1,9 +1,14 @@
-import yargs from 'yargs';
+import yargs, { type Argv } from 'yargs';
 import { hideBin } from 'yargs/helpers';
-import { ConnectorError, asConnectorError, configError } from './errors.js';
+import { asConnectorError, configError } from './errors.js';
 import type { Logger } from './logger.js';
-import { Emitter } from './protocol/emitter.js';
 import { errorTrace } from './protocol/builders.js';
+import { Emitter } from './protocol/emitter.js';
+
+const USAGE = '$0 <command> [options]\n\nAn Airbyte source for Rootly audit logs. Every message goes to stdout as Airbyte protocol JSON.';
+
+/** Runs one command; a failure becomes the exit code 1 after its ERROR trace is printed. */
+type Guard = (debug: boolean, action: (logger: Logger) => Promise<void>) => Promise<void>;
 
 /**
  * The command line: spec | check | discover | read. Each command's module is loaded only when it
@@ -12,58 +17,60 @@ import { errorTrace } from './protocol/builders.js';
  */
 export async function runCli(argv: string[], emitter: Emitter = new Emitter()): Promise<number> {
   let exitCode = 0;
-  const guard = async (debug: boolean, action: (logger: Logger) => Promise<void>): Promise<void> => {
+  const fail = async (error: unknown): Promise<void> => {
+    exitCode = 1;
+    await emitter.emit(errorTrace(asConnectorError(error)));
+    await emitter.flush();
+  };
+  const guard: Guard = async (debug, action) => {
     try {
       const { createLogger } = await import('./logger.js');
       await action(createLogger(emitter, debug));
     } catch (error) {
-      exitCode = 1;
-      await reportFailure(emitter, error);
+      await fail(error);
     }
   };
+  try {
+    await withCommands(yargs(hideBin(argv)), emitter, guard, fail).parseAsync();
+  } catch (error) {
+    await fail(error);
+  }
+  await emitter.flush();
+  return exitCode;
+}
 
-  const parser = yargs(hideBin(argv))
+const configOption = { type: 'string', demandOption: true, describe: 'Path to the config JSON' } as const;
+
+function withCommands(parser: Argv, emitter: Emitter, guard: Guard, fail: (error: unknown) => Promise<void>): Argv {
+  return parser
     .scriptName('source-rootly-audit-logs')
-    .usage('$0 <command> [options]\n\nAn Airbyte source for Rootly audit logs. Every message goes to stdout as Airbyte protocol JSON.')
+    .usage(USAGE)
     .option('debug', { type: 'boolean', default: false, describe: 'Print DEBUG log messages' })
     .command('spec', 'Print the connector specification', {}, async () => {
-      try {
-        const { runSpec } = await import('./commands/spec.js');
-        await runSpec(emitter);
-      } catch (error) {
-        exitCode = 1;
-        await reportFailure(emitter, error);
-      }
+      // No logger: spec starts with as little as it can.
+      await import('./commands/spec.js').then(({ runSpec }) => runSpec(emitter)).catch(fail);
     })
     .command(
       'check',
       'Check that the config can read Rootly audit logs',
-      (y) => y.option('config', { type: 'string', demandOption: true, describe: 'Path to the config JSON' }),
-      async (args) =>
-        guard(args.debug, async (logger) => {
-          const { runCheck } = await import('./commands/check.js');
-          await runCheck(args.config, emitter, logger);
-        }),
+      (y) => y.option('config', configOption),
+      (args) => guard(args.debug, async (logger) => (await import('./commands/check.js')).runCheck(args.config, emitter, logger)),
     )
     .command(
       'discover',
       'Print the catalog of streams',
-      (y) => y.option('config', { type: 'string', demandOption: true, describe: 'Path to the config JSON' }),
-      async (args) =>
-        guard(args.debug, async () => {
-          const { runDiscover } = await import('./commands/discover.js');
-          await runDiscover(args.config, emitter);
-        }),
+      (y) => y.option('config', configOption),
+      (args) => guard(args.debug, async () => (await import('./commands/discover.js')).runDiscover(args.config, emitter)),
     )
     .command(
       'read',
       'Read audit logs as Airbyte RECORD and STATE messages',
       (y) =>
         y
-          .option('config', { type: 'string', demandOption: true, describe: 'Path to the config JSON' })
+          .option('config', configOption)
           .option('catalog', { type: 'string', demandOption: true, describe: 'Path to the configured catalog JSON' })
           .option('state', { type: 'string', describe: 'Path to the state JSON (an array of state messages)' }),
-      async (args) =>
+      (args) =>
         guard(args.debug, async (logger) => {
           const { runRead } = await import('./commands/read.js');
           await runRead({ config: args.config, catalog: args.catalog, ...(args.state ? { state: args.state } : {}) }, emitter, logger);
@@ -74,21 +81,7 @@ export async function runCli(argv: string[], emitter: Emitter = new Emitter()): 
     .help()
     .version(false)
     .fail((message, error) => {
-      throw error ?? configError(`Invalid command line: ${message} Run with --help for usage.`);
+      // yargs passes no error for a usage mistake, whatever its types say.
+      throw (error as Error | undefined) ?? configError(`Invalid command line: ${message} Run with --help for usage.`);
     });
-
-  try {
-    await parser.parseAsync();
-  } catch (error) {
-    exitCode = 1;
-    await reportFailure(emitter, error);
-  }
-  await emitter.flush();
-  return exitCode;
-}
-
-async function reportFailure(emitter: Emitter, error: unknown): Promise<void> {
-  const failure: ConnectorError = asConnectorError(error);
-  await emitter.emit(errorTrace(failure));
-  await emitter.flush();
 }

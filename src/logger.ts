@@ -30,6 +30,8 @@ export function createLogger(emitter: Emitter, debug: boolean): Logger {
   return winston.createLogger({
     level: debug ? 'debug' : 'info',
     levels: { error: 0, warn: 1, info: 2, debug: 3 },
+    // winston-transport's CommonJS class reaches ESM through a default import the linter cannot trace.
+    // eslint-disable-next-line @typescript-eslint/no-unsafe-class-instance-assignment
     transports: [new AirbyteLogTransport(emitter)],
   });
 }

@@ -1,7 +1,6 @@
 #!/usr/bin/env node
 import { runCli } from './cli.js';
 
-const exitCode = await runCli(process.argv);
-// Exit once stdout has taken every byte: after a failure, other windows' requests may still be
-// retrying in the background, and they must not hold the process open, nor cut the output short.
-process.stdout.write('', () => process.exit(exitCode));
+// The process ends when nothing is pending: a failed sync aborts every request still in flight,
+// and stdout drains before Node exits, so no output is cut short.
+process.exitCode = await runCli(process.argv);

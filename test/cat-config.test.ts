@@ -12,11 +12,14 @@ import { streamsWithoutExpectedRecords, streamsWithoutFutureState } from './cont
 const PROJECT_CONFIG = readFileSync(new URL('../acceptance-test-config.yml', import.meta.url), 'utf8');
 const metadata = parse(readFileSync(new URL('../metadata.yaml', import.meta.url), 'utf8')) as { data: Record<string, string> };
 
-type Doc = Record<string, unknown> & { acceptance_tests: Record<string, { tests?: Array<Record<string, unknown>>; bypass_reason?: string }> };
+type Doc = Record<string, unknown> & {
+  acceptance_tests: Record<string, { tests?: Array<Record<string, unknown>>; bypass_reason?: string }>;
+};
 
 /** The project's config as a plain object, to change one thing at a time. */
 const projectDoc = (): Doc => parse(PROJECT_CONFIG, { version: '1.1' }) as Doc;
-const firstTest = (doc: Doc, section: string): Record<string, unknown> => doc.acceptance_tests[section]?.tests?.[0] as Record<string, unknown>;
+const firstTest = (doc: Doc, section: string): Record<string, unknown> =>
+  doc.acceptance_tests[section]?.tests?.[0] as Record<string, unknown>;
 
 function rejection(doc: unknown): string {
   try {
@@ -32,7 +35,11 @@ describe("the project's acceptance-test-config.yml", () => {
     const config = parseAcceptanceConfig(PROJECT_CONFIG);
     expect(config.test_strictness_level).toBe('high');
     expect(config.basic_read[0]?.configured_catalog_path).toBeUndefined();
-    expect(config.basic_read[0]?.expect_records).toEqual({ path: 'integration_tests/expected_records.jsonl', bypass_reason: undefined, exact_order: false });
+    expect(config.basic_read[0]?.expect_records).toEqual({
+      path: 'integration_tests/expected_records.jsonl',
+      bypass_reason: undefined,
+      exact_order: false,
+    });
     expect(config.incremental[0]?.future_state?.future_state_path).toBe('integration_tests/abnormal_state.json');
   });
 
@@ -45,7 +52,10 @@ describe("the project's acceptance-test-config.yml", () => {
   test('disables the backward-compatibility tests for its own version on spec and discovery, so a first release needs no published :latest', () => {
     const config = parseAcceptanceConfig(PROJECT_CONFIG);
     for (const t of [...config.spec, ...config.discovery]) {
-      expect(t.backward_compatibility).toEqual({ previous_connector_version: 'latest', disable_for_version: metadata.data['dockerImageTag'] });
+      expect(t.backward_compatibility).toEqual({
+        previous_connector_version: 'latest',
+        disable_for_version: metadata.data['dockerImageTag'],
+      });
     }
   });
 
@@ -59,14 +69,28 @@ describe('mistakes CAT refuses are refused', () => {
   test('an unknown key (extra_records under expect_records), with the location CAT gives', () => {
     const doc = projectDoc();
     (firstTest(doc, 'basic_read')['expect_records'] as Record<string, unknown>)['extra_records'] = true;
-    expect(rejection(doc)).toContain('acceptance_tests -> basic_read -> tests -> 0 -> expect_records -> extra_records: extra fields not permitted');
+    expect(rejection(doc)).toContain(
+      'acceptance_tests -> basic_read -> tests -> 0 -> expect_records -> extra_records: extra fields not permitted',
+    );
   });
 
   test.each([
     ['at the top level', (doc: Doc) => void (doc['connector_name'] = 'x'), 'connector_name'],
-    ['in a spec test', (doc: Doc) => void (firstTest(doc, 'spec')['spec_file'] = 'spec.json'), 'acceptance_tests -> spec -> tests -> 0 -> spec_file'],
-    ['in a section, which CAT would silently ignore', (doc: Doc) => void ((doc.acceptance_tests['spec'] as Record<string, unknown>)['test'] = []), 'acceptance_tests -> spec -> test'],
-    ['in future_state', (doc: Doc) => void ((firstTest(doc, 'incremental')['future_state'] as Record<string, unknown>)['path'] = 'x'), 'future_state -> path'],
+    [
+      'in a spec test',
+      (doc: Doc) => void (firstTest(doc, 'spec')['spec_file'] = 'spec.json'),
+      'acceptance_tests -> spec -> tests -> 0 -> spec_file',
+    ],
+    [
+      'in a section, which CAT would silently ignore',
+      (doc: Doc) => void ((doc.acceptance_tests['spec'] as Record<string, unknown>)['test'] = []),
+      'acceptance_tests -> spec -> test',
+    ],
+    [
+      'in future_state',
+      (doc: Doc) => void ((firstTest(doc, 'incremental')['future_state'] as Record<string, unknown>)['path'] = 'x'),
+      'future_state -> path',
+    ],
   ])('an unknown key %s', (_where, change, location) => {
     const doc = projectDoc();
     change(doc);
@@ -81,13 +105,16 @@ describe('mistakes CAT refuses are refused', () => {
     expect(parseAcceptanceConfig(stringify(doc)).basic_read[0]?.configured_catalog_path).toBe('integration_tests/configured_catalog.json');
   });
 
-  test.each(['spec', 'connection', 'discovery', 'basic_read', 'full_refresh', 'incremental'])('a missing %s section at high strictness (a bypass_reason skips it)', (section) => {
-    const doc = projectDoc();
-    delete doc.acceptance_tests[section];
-    expect(rejection(doc)).toContain(`acceptance_tests -> ${section}: it was not configured but must be`);
-    doc.acceptance_tests[section] = { bypass_reason: 'not applicable to this connector' };
-    expect(() => parseAcceptanceConfig(stringify(doc))).not.toThrow();
-  });
+  test.each(['spec', 'connection', 'discovery', 'basic_read', 'full_refresh', 'incremental'])(
+    'a missing %s section at high strictness (a bypass_reason skips it)',
+    (section) => {
+      const doc = projectDoc();
+      Reflect.deleteProperty(doc.acceptance_tests, section);
+      expect(rejection(doc)).toContain(`acceptance_tests -> ${section}: it was not configured but must be`);
+      doc.acceptance_tests[section] = { bypass_reason: 'not applicable to this connector' };
+      expect(() => parseAcceptanceConfig(stringify(doc))).not.toThrow();
+    },
+  );
 
   test('a section with both tests and a bypass_reason', () => {
     const doc = projectDoc();
@@ -133,11 +160,27 @@ describe('mistakes CAT refuses are refused', () => {
   });
 
   test.each([
-    ['a connection status CAT does not know', (doc: Doc) => void (firstTest(doc, 'connection')['status'] = 'success'), 'status: value is not a valid enumeration member'],
-    ['a version that is not semantic', (doc: Doc) => void (firstTest(doc, 'spec')['backward_compatibility_tests_config'] = { disable_for_version: 'v1' }), 'disable_for_version: must be a semantic version'],
-    ['a negative timeout', (doc: Doc) => void (firstTest(doc, 'discovery')['timeout_seconds'] = -1), 'timeout_seconds: ensure this value is an integer greater than or equal to 0'],
-    ['an unknown strictness level', (doc: Doc) => void (doc['test_strictness_level'] = 'strict'), 'test_strictness_level: value is not a valid enumeration member'],
-    ['no connector_image', (doc: Doc) => void delete doc['connector_image'], 'connector_image: field required'],
+    [
+      'a connection status CAT does not know',
+      (doc: Doc) => void (firstTest(doc, 'connection')['status'] = 'success'),
+      'status: value is not a valid enumeration member',
+    ],
+    [
+      'a version that is not semantic',
+      (doc: Doc) => void (firstTest(doc, 'spec')['backward_compatibility_tests_config'] = { disable_for_version: 'v1' }),
+      'disable_for_version: must be a semantic version',
+    ],
+    [
+      'a negative timeout',
+      (doc: Doc) => void (firstTest(doc, 'discovery')['timeout_seconds'] = -1),
+      'timeout_seconds: ensure this value is an integer greater than or equal to 0',
+    ],
+    [
+      'an unknown strictness level',
+      (doc: Doc) => void (doc['test_strictness_level'] = 'strict'),
+      'test_strictness_level: value is not a valid enumeration member',
+    ],
+    ['no connector_image', (doc: Doc) => void Reflect.deleteProperty(doc, 'connector_image'), 'connector_image: field required'],
   ])('%s', (_label, change, message) => {
     const doc = projectDoc();
     change(doc);
@@ -155,26 +198,43 @@ describe('mistakes CAT refuses are refused', () => {
 });
 
 describe('YAML 1.1 booleans, as PyYAML reads them', () => {
-  test.each([['no', false], ['yes', true], ['off', false], ['on', true]])('exact_order: %s is %p', (word, value) => {
+  test.each([
+    ['no', false],
+    ['yes', true],
+    ['off', false],
+    ['on', true],
+  ])('exact_order: %s is %p', (word, value) => {
     const text = PROJECT_CONFIG.replace('exact_order: no', `exact_order: ${word}`);
     expect(parseAcceptanceConfig(text).basic_read[0]?.expect_records?.exact_order).toBe(value);
   });
 
   test('a quoted "no" is false as pydantic reads it (not a truthy string); a word pydantic does not know is refused', () => {
-    expect(parseAcceptanceConfig(PROJECT_CONFIG.replace('exact_order: no', 'exact_order: "no"')).basic_read[0]?.expect_records?.exact_order).toBe(false);
-    expect(rejection(PROJECT_CONFIG.replace('exact_order: no', 'exact_order: "nope"'))).toContain('exact_order: value could not be parsed to a boolean');
+    expect(
+      parseAcceptanceConfig(PROJECT_CONFIG.replace('exact_order: no', 'exact_order: "no"')).basic_read[0]?.expect_records?.exact_order,
+    ).toBe(false);
+    expect(rejection(PROJECT_CONFIG.replace('exact_order: no', 'exact_order: "nope"'))).toContain(
+      'exact_order: value could not be parsed to a boolean',
+    );
   });
 });
 
 describe('rules CAT applies once the catalog is known', () => {
   const stream = (name: string, modes: string[]): DiscoveredStreamShape => ({
-    name, json_schema: {}, supported_sync_modes: modes, default_cursor_field: ['created_at'], source_defined_primary_key: [['id']],
+    name,
+    json_schema: {},
+    supported_sync_modes: modes,
+    default_cursor_field: ['created_at'],
+    source_defined_primary_key: [['id']],
   });
 
   test('basic_read reads every discovered stream but the empty ones, in its first sync mode, appended', () => {
-    const catalog = catalogFromDiscovered([stream('audit_logs', ['full_refresh', 'incremental']), stream('other', ['incremental'])], ['other']);
-    expect(catalog.streams.map((s) => [s.stream.name, s.sync_mode, s.destination_sync_mode, s.cursor_field, s.primary_key]))
-      .toEqual([['audit_logs', 'full_refresh', 'append', ['created_at'], [['id']]]]);
+    const catalog = catalogFromDiscovered(
+      [stream('audit_logs', ['full_refresh', 'incremental']), stream('other', ['incremental'])],
+      ['other'],
+    );
+    expect(catalog.streams.map((s) => [s.stream.name, s.sync_mode, s.destination_sync_mode, s.cursor_field, s.primary_key])).toEqual([
+      ['audit_logs', 'full_refresh', 'append', ['created_at'], [['id']]],
+    ]);
   });
 
   test('a stream with no expected record and not declared empty is reported', () => {

@@ -11,14 +11,44 @@ import { parse } from 'yaml';
  * the required fields and the enumerations this file uses.
  */
 const REQUIRED_DATA_FIELDS = [
-  'name', 'definitionId', 'connectorType', 'dockerRepository', 'dockerImageTag', 'license', 'documentationUrl',
-  'githubIssueLabel', 'connectorSubtype', 'releaseStage',
+  'name',
+  'definitionId',
+  'connectorType',
+  'dockerRepository',
+  'dockerImageTag',
+  'license',
+  'documentationUrl',
+  'githubIssueLabel',
+  'connectorSubtype',
+  'releaseStage',
 ];
 const KNOWN_DATA_FIELDS = new Set([
-  ...REQUIRED_DATA_FIELDS, 'icon', 'connectorBuildOptions', 'connectorTestSuitesOptions', 'supportsDbt', 'supportsNormalization',
-  'externalDocumentationUrls', 'maxSecondsBetweenMessages', 'releaseDate', 'protocolVersion', 'erdUrl', 'supportLevel', 'tags',
-  'registryOverrides', 'allowedHosts', 'releases', 'normalizationConfig', 'suggestedStreams', 'resourceRequirements', 'ab_internal',
-  'remoteRegistries', 'supportsRefreshes', 'generated', 'supportsFileTransfer', 'supportsDataActivation', 'connectorIPCOptions',
+  ...REQUIRED_DATA_FIELDS,
+  'icon',
+  'connectorBuildOptions',
+  'connectorTestSuitesOptions',
+  'supportsDbt',
+  'supportsNormalization',
+  'externalDocumentationUrls',
+  'maxSecondsBetweenMessages',
+  'releaseDate',
+  'protocolVersion',
+  'erdUrl',
+  'supportLevel',
+  'tags',
+  'registryOverrides',
+  'allowedHosts',
+  'releases',
+  'normalizationConfig',
+  'suggestedStreams',
+  'resourceRequirements',
+  'ab_internal',
+  'remoteRegistries',
+  'supportsRefreshes',
+  'generated',
+  'supportsFileTransfer',
+  'supportsDataActivation',
+  'connectorIPCOptions',
 ]);
 const ENUMS: Record<string, string[]> = {
   connectorType: ['destination', 'source'],
@@ -28,7 +58,10 @@ const ENUMS: Record<string, string[]> = {
 };
 const TEST_SUITES = ['unitTests', 'integrationTests', 'acceptanceTests', 'liveTests'];
 
-const metadata = parse(readFileSync(new URL('../metadata.yaml', import.meta.url), 'utf8')) as { metadataSpecVersion: unknown; data: Record<string, unknown> };
+const metadata = parse(readFileSync(new URL('../metadata.yaml', import.meta.url), 'utf8')) as {
+  metadataSpecVersion: unknown;
+  data: Record<string, unknown>;
+};
 const spec = JSON.parse(readFileSync(new URL('../spec.json', import.meta.url), 'utf8')) as { documentationUrl: string };
 const { data } = metadata;
 

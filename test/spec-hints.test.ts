@@ -10,7 +10,13 @@ import { parseInstant } from '../src/cursor/instant.js';
 import { ConnectorError } from '../src/errors.js';
 import { compileSchema } from '../src/validation.js';
 
-interface Property { pattern?: string; pattern_descriptor?: string; order?: number; always_show?: boolean; title?: string }
+interface Property {
+  pattern?: string;
+  pattern_descriptor?: string;
+  order?: number;
+  always_show?: boolean;
+  title?: string;
+}
 const spec = JSON.parse(readFileSync(new URL('../spec.json', import.meta.url), 'utf8')) as {
   connectionSpecification: { required: string[]; properties: Record<string, Property> };
 };
@@ -32,12 +38,27 @@ function calendarOnlyFault(text: string): boolean {
   return day > monthDays || second === 60;
 }
 
-const DATES = ['2025-01-01', '2024-02-29', '2025-02-29', '2025-02-31', '2025-06-31', '2025-12-31', '2025-13-01', '2025-00-10', '2025-01-32', '25-01-01', '2025-1-01', '20250101'];
+const DATES = [
+  '2025-01-01',
+  '2024-02-29',
+  '2025-02-29',
+  '2025-02-31',
+  '2025-06-31',
+  '2025-12-31',
+  '2025-13-01',
+  '2025-00-10',
+  '2025-01-32',
+  '25-01-01',
+  '2025-1-01',
+  '20250101',
+];
 const SEPARATORS = ['T', 't', ' ', '\t', '_', ''];
 const TIMES = ['00:00:00', '23:59:59', '23:59:60', '12:30:60', '24:00:00', '23:60:00', '1:02:03', '12:30', '123000'];
 const FRACTIONS = ['', '.5', '.476', '.123456789', ',5', '.'];
 const ZONES = ['Z', 'z', '', '+00:00', '-07:00', '+0530', '+05', '+23:59', '+24:00', '+05:60', ' Z', 'UTC', '+5:30'];
-const CANDIDATES = DATES.flatMap((d) => SEPARATORS.flatMap((s) => TIMES.flatMap((t) => FRACTIONS.flatMap((f) => ZONES.map((z) => `${d}${s}${t}${f}${z}`)))));
+const CANDIDATES = DATES.flatMap((d) =>
+  SEPARATORS.flatMap((s) => TIMES.flatMap((t) => FRACTIONS.flatMap((f) => ZONES.map((z) => `${d}${s}${t}${f}${z}`)))),
+);
 
 describe('backfill_start_time pattern', () => {
   test(`admits every one of ${CANDIDATES.length} candidate date-times the connector accepts`, () => {
@@ -51,24 +72,30 @@ describe('backfill_start_time pattern', () => {
     expect(admittedButRefused.filter((text) => !calendarOnlyFault(text))).toEqual([]);
   });
 
-  test.each(['2025-01-01T00:00:00Z', '2025-04-02T13:38:10.476-07:00', '2025-01-01 00:00:00+0530', '2024-02-29t23:59:59.999999z'])('%s is accepted by the config', (text) => {
-    expect(backfillPattern.test(text)).toBe(true);
-    expect(parseConfig({ api_key: 'rk-test-key-1', backfill_start_time: text }, FAR_FUTURE).config.backfillStart).toBeDefined();
-  });
+  test.each(['2025-01-01T00:00:00Z', '2025-04-02T13:38:10.476-07:00', '2025-01-01 00:00:00+0530', '2024-02-29t23:59:59.999999z'])(
+    '%s is accepted by the config',
+    (text) => {
+      expect(backfillPattern.test(text)).toBe(true);
+      expect(parseConfig({ api_key: 'rk-test-key-1', backfill_start_time: text }, FAR_FUTURE).config.backfillStart).toBeDefined();
+    },
+  );
 
-  test.each(['2025-01-01', '2025-01-01T00:00:00', '2025-02-30T00:00:00Z', '2025-01-01T00:00:00,5Z', 'last tuesday'])('%s is a config_error that names the field', (text) => {
-    const error = (() => {
-      try {
-        parseConfig({ api_key: 'rk-test-key-1', backfill_start_time: text }, FAR_FUTURE);
-      } catch (caught) {
-        return caught;
-      }
-      return undefined;
-    })();
-    expect(error).toBeInstanceOf(ConnectorError);
-    expect((error as ConnectorError).failureType).toBe('config_error');
-    expect((error as ConnectorError).message).toContain("'backfill_start_time'");
-  });
+  test.each(['2025-01-01', '2025-01-01T00:00:00', '2025-02-30T00:00:00Z', '2025-01-01T00:00:00,5Z', 'last tuesday'])(
+    '%s is a config_error that names the field',
+    (text) => {
+      const error = (() => {
+        try {
+          parseConfig({ api_key: 'rk-test-key-1', backfill_start_time: text }, FAR_FUTURE);
+        } catch (caught) {
+          return caught;
+        }
+        return undefined;
+      })();
+      expect(error).toBeInstanceOf(ConnectorError);
+      expect((error as ConnectorError).failureType).toBe('config_error');
+      expect((error as ConnectorError).message).toContain("'backfill_start_time'");
+    },
+  );
 });
 
 describe('form hints', () => {
@@ -82,7 +109,9 @@ describe('form hints', () => {
     const backfill = properties['backfill_start_time'];
     expect(backfill?.always_show).toBe(true);
     const required = spec.connectionSpecification.required.map((name) => properties[name]?.order ?? 0);
-    const advanced = Object.values(properties).filter((p) => p.title?.includes('(advanced)')).map((p) => p.order ?? 0);
+    const advanced = Object.values(properties)
+      .filter((p) => p.title?.includes('(advanced)'))
+      .map((p) => p.order ?? 0);
     expect(advanced.length).toBeGreaterThan(0);
     expect(Math.max(...required)).toBeLessThan(backfill?.order ?? -1);
     expect(Math.min(...advanced)).toBeGreaterThan(backfill?.order ?? Number.POSITIVE_INFINITY);

@@ -1,18 +1,20 @@
 import { loadCatalog, type ConfiguredStream } from '../catalog.js';
 import { loadConfig, type Config } from '../config.js';
-import { formatInstant, instantFromMillis, parseInstantOrThrow, type Instant } from '../cursor/instant.js';
+import { formatInstant, instantFromMillis, instantToMillis, type Instant } from '../cursor/instant.js';
+import { startingPoint } from '../cursor/starting-point.js';
 import { StateBook } from '../cursor/state-book.js';
-import { loadStates, parseAuditStreamState, type AheadRange, type AuditStreamState } from '../cursor/state.js';
+import { loadStates, parseStreamState, type SavedState } from '../cursor/state.js';
 import { asConnectorError } from '../errors.js';
+import type { RetryNotice } from '../http/rootly-client.js';
 import type { Logger } from '../logger.js';
-import { estimate, recordMessage, streamState, streamStatus } from '../protocol/builders.js';
+import { recordMessage, streamStatus } from '../protocol/builders.js';
 import type { Emitter } from '../protocol/emitter.js';
-import { newStreamStats, readAuditLogs } from '../stream/audit-stream.js';
-import { AUDIT_STREAM, toRecordData } from '../stream/records.js';
-import { createPageSource } from './sources.js';
+import { AUDIT_KEYS, AUDIT_STREAM, toRecordData, type AuditResource } from '../rootly/audits.js';
+import { windowsForRate } from '../stream/concurrency.js';
+import { newStreamStats, readStream, type StreamReadOptions, type StreamStats } from '../stream/stream-reader.js';
+import { createPageSource, type PageSourceHandle } from './sources.js';
+import { SyncOutput } from './sync-output.js';
 
-/** Where a full refresh without a backfill time starts: before any Rootly account existed. */
-const HISTORY_START = '2015-01-01T00:00:00Z';
 const DAY_MS = 86_400_000;
 
 export interface ReadArguments {
@@ -25,133 +27,97 @@ export async function runRead(args: ReadArguments, emitter: Emitter, logger: Log
   const { config, unknownFields } = await loadConfig(args.config);
   for (const field of unknownFields) logger.warn(`The config field '${field}' is not one this source knows; it is ignored.`);
   const streams = await loadCatalog(args.catalog, [AUDIT_STREAM]);
-  const states = args.state ? await loadStates(args.state) : new Map<string, unknown>();
+  // A malformed state stops the sync before any request: it is the user's input to fix.
+  const saved = args.state ? await loadSavedState(args.state, logger) : undefined;
+  for (const stream of streams) await syncStream(stream, config, saved, emitter, logger);
+}
+
+async function loadSavedState(path: string, logger: Logger): Promise<SavedState | undefined> {
+  const states = await loadStates(path);
   for (const name of states.keys()) {
     if (name !== '' && name !== AUDIT_STREAM) logger.warn(`The state holds the stream '${name}', which this source does not have; it is ignored.`);
   }
-  const rawState = states.get(AUDIT_STREAM) ?? states.get('');
-  // A malformed state stops the sync before any request: it is the user's input to fix.
-  const state = parseAuditStreamState(rawState, AUDIT_STREAM);
-  for (const stream of streams) await readStream(stream, config, state, emitter, logger);
+  return parseStreamState(states.get(AUDIT_STREAM) ?? states.get(''), AUDIT_STREAM);
 }
 
-async function readStream(
-  stream: ConfiguredStream,
-  config: Config,
-  savedState: AuditStreamState | undefined,
-  emitter: Emitter,
-  logger: Logger,
-): Promise<void> {
+async function syncStream(stream: ConfiguredStream, config: Config, saved: SavedState | undefined, emitter: Emitter, logger: Logger): Promise<void> {
   const startedAt = Date.now();
   // Frozen for the whole sync, on a whole second, so that pages do not shift under a long read.
   const end = instantFromMillis(Math.floor((startedAt - config.settleDelayMs) / 1000) * 1000);
-  const { start, deliveredAtStart, ahead } = startingPoint(stream, config, savedState, end);
-  logger.info(`Reading ${stream.name} (${stream.syncMode}) from ${formatInstant(start)} up to ${formatInstant(end)}${config.useSyntheticData ? ' from synthetic data' : ''}.`);
-
-  const { pages, http } = await createPageSource(config, (notice) => {
-    const waitSeconds = (notice.delayMs / 1000).toFixed(1);
-    const cause = notice.statusCode ? `HTTP ${notice.statusCode}` : notice.errorCode ?? notice.reason;
-    logger.warn(`Rootly request failed (${cause}); retry ${notice.attempt} in ${waitSeconds} s.`);
-    if (notice.reason === 'rate_limited') {
-      emitter.emitNow(streamStatus(stream.name, 'RUNNING', [{ type: 'RATE_LIMITED', rate_limited: { quota_reset: Date.now() + notice.delayMs } }]));
-    }
-    void emitter.flush().catch(() => undefined);
-  }, { debug: (message) => logger.debug(message) });
-
-  const stats = newStreamStats();
-  let records = 0;
-  let recordsSinceState = 0;
-  let stateEmitted = false;
-  const book = new StateBook({ instant: start, ids: deliveredAtStart }, ahead, end);
+  const from = startingPoint(stream.syncMode, saved, config.backfillStart, end);
+  const source = config.useSyntheticData ? ' from synthetic data' : '';
+  logger.info(`Reading ${stream.name} (${stream.syncMode}) from ${formatInstant(from.position.instant)} up to ${formatInstant(end)}${source}.`);
+  const handle = await createPageSource(config, retryReporter(stream.name, emitter, logger), { debug: (message) => logger.debug(message) });
+  const book = new StateBook(from, end);
   // Before the first checkpoint, the safe state is the one the sync started from, ranges ahead included.
-  let lastState: AuditStreamState = book.compose() ?? { created_at: formatInstant(start), ids_at_created_at: [...deliveredAtStart] };
+  const output = new SyncOutput(stream.name, emitter, book.compose() ?? from);
+  const stats = newStreamStats();
   await emitter.emit(streamStatus(stream.name, 'STARTED'));
   await emitter.emit(streamStatus(stream.name, 'RUNNING'));
   try {
-    const events = readAuditLogs(
-      {
-        pages,
-        // A page's records become one block of RECORD lines while the page is fresh.
-        render: (resources) => {
-          const emittedAt = Date.now();
-          // One stringify per record writes its line as one flat string.
-          return resources.map((resource) => `${JSON.stringify(recordMessage(stream.name, toRecordData(resource), emittedAt))}\n`).join('');
-        },
-        book,
-        pageSize: config.pageSize,
-        windowSizeMs: config.windowSizeMs,
-        concurrency: () => concurrencyFor(config, http?.stats.latencyMs),
-        debug: (message) => logger.debug(message),
-        warn: (message) => logger.warn(message),
-      },
-      stats,
-    );
-    for await (const event of events) {
-      if (event.kind === 'records') {
-        await emitter.emitText(event.records);
-        records += event.count;
-        recordsSinceState += event.count;
-      } else if (event.kind === 'checkpoint') {
-        await emitter.emit(streamState(stream.name, { ...event.state }, recordsSinceState));
-        lastState = event.state;
-        recordsSinceState = 0;
-        stateEmitted = true;
-      } else {
-        await emitter.emit(estimate(stream.name, event.rowEstimate));
-      }
-      await emitter.flush();
-    }
+    for await (const event of readStream(streamOptions(stream, config, handle, book, logger), stats)) await output.write(event);
   } catch (error) {
-    // Only a state that covers every record printed may follow them; the saved one does.
-    if (!stateEmitted && recordsSinceState === 0) await emitter.emit(streamState(stream.name, { ...lastState }, 0));
-    await emitter.emit(streamStatus(stream.name, 'INCOMPLETE'));
-    const failure = asConnectorError(error);
-    failure.stream = stream.name;
-    throw failure;
+    await output.fail();
+    throw asConnectorError(error).inStream(stream.name);
   }
   await emitter.emit(streamStatus(stream.name, 'COMPLETE'));
-  const seconds = ((Date.now() - startedAt) / 1000).toFixed(1);
-  const retries = http?.stats.retries ?? 0;
+  logSummary(stream.name, { startedAt, from: from.position.instant, end, output, stats, retries: handle.http?.stats.retries ?? 0 }, logger);
+}
+
+function streamOptions(stream: ConfiguredStream, config: Config, handle: PageSourceHandle, book: StateBook, logger: Logger): StreamReadOptions<AuditResource, string> {
+  return {
+    pages: handle.pages,
+    keys: AUDIT_KEYS,
+    // A page's records become one block of RECORD lines while the page is fresh: one stringify per
+    // record writes its line as one flat string.
+    render: (resources: AuditResource[]): string => {
+      const emittedAt = Date.now();
+      return resources.map((resource) => `${JSON.stringify(recordMessage(stream.name, toRecordData(resource), emittedAt))}\n`).join('');
+    },
+    book,
+    pageSize: config.pageSize,
+    windowSizeMs: config.windowSizeMs,
+    // A synthetic sync has no latency to hide.
+    concurrency: () => (handle.http ? windowsForRate(config, handle.http.stats.latencyMs) : 1),
+    debug: (message: string) => logger.debug(message),
+    warn: (message: string) => logger.warn(message),
+  };
+}
+
+/** A retry is logged; a rate limit also tells Airbyte the stream is RATE_LIMITED until it resets. */
+function retryReporter(stream: string, emitter: Emitter, logger: Logger): (notice: RetryNotice) => void {
+  return (notice: RetryNotice): void => {
+    const waitSeconds = (notice.delayMs / 1000).toFixed(1);
+    const cause = notice.statusCode ? `HTTP ${notice.statusCode}` : (notice.errorCode ?? notice.reason);
+    logger.warn(`Rootly request failed (${cause}); retry ${notice.attempt} in ${waitSeconds} s.`);
+    if (notice.reason === 'rate_limited') {
+      emitter.emitNow(streamStatus(stream, 'RUNNING', [{ type: 'RATE_LIMITED', rate_limited: { quota_reset: Date.now() + notice.delayMs } }]));
+    }
+    void emitter.flush().catch(() => undefined);
+  };
+}
+
+interface SyncSummary {
+  startedAt: number;
+  from: Instant;
+  end: Instant;
+  output: SyncOutput;
+  stats: StreamStats;
+  retries: number;
+}
+
+function logSummary(stream: string, summary: SyncSummary, logger: Logger): void {
+  const { output, stats } = summary;
+  const seconds = ((Date.now() - summary.startedAt) / 1000).toFixed(1);
   logger.info(
-    `Sync of ${stream.name} complete: ${records} records, ${stats.pages} pages, ${stats.windows} windows (up to ${stats.maxConcurrentWindows} at once), ${retries} retries, ${seconds} s; new cursor ${lastState.created_at}.`,
+    `Sync of ${stream} complete: ${output.records} records, ${stats.pages} pages, ${stats.windows} windows (up to ${stats.maxConcurrentWindows} at once), ${summary.retries} retries, ${seconds} s; new cursor ${formatInstant(output.lastState.position.instant)}.`,
   );
   if (stats.skippedDuplicates + stats.skippedOutsideWindow > 0) {
     logger.info(`Skipped ${stats.skippedDuplicates} records served twice and ${stats.skippedOutsideWindow} outside the requested time range.`);
   }
-  if (records === 0 && end.epochSeconds * 1000 - start.epochSeconds * 1000 > DAY_MS) {
+  if (output.records === 0 && instantToMillis(summary.end) - instantToMillis(summary.from) > DAY_MS) {
     logger.info(
       'No audit logs were found. Check that there was recent activity in Rootly within the time range, that the API key\'s role has the "Audits: read" permission, and that backfill_start_time reaches back far enough.',
     );
   }
-}
-
-function startingPoint(
-  stream: ConfiguredStream,
-  config: Config,
-  savedState: AuditStreamState | undefined,
-  end: Instant,
-): { start: Instant; deliveredAtStart: readonly string[]; ahead: readonly AheadRange[] } {
-  if (stream.syncMode === 'incremental' && savedState) {
-    return {
-      start: parseInstantOrThrow(savedState.created_at, 'state created_at'),
-      deliveredAtStart: savedState.ids_at_created_at,
-      ahead: savedState.ahead ?? [],
-    };
-  }
-  if (config.backfillStart) return { start: config.backfillStart, deliveredAtStart: [], ahead: [] };
-  // No backfill: a full refresh reads all history; an incremental sync begins now.
-  const start = stream.syncMode === 'full_refresh' ? parseInstantOrThrow(HISTORY_START, 'history start') : end;
-  return { start, deliveredAtStart: [], ahead: [] };
-}
-
-/**
- * Windows needed to use the allowed request rate at the observed latency (Little's law), with a
- * margin, capped by the config. Before any request has been timed, a quarter of the cap.
- */
-function concurrencyFor(config: Config, latencyMs: number | undefined): number {
-  if (config.useSyntheticData) return 1;
-  if (latencyMs === undefined) return Math.max(1, Math.ceil(config.maxConcurrentWindows / 4));
-  const requestsPerSecond = config.requestsPerMinute / 60;
-  const needed = Math.ceil(requestsPerSecond * (latencyMs / 1000) * 1.25) + 1;
-  return Math.min(config.maxConcurrentWindows, Math.max(1, needed));
 }

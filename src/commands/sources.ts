@@ -1,9 +1,10 @@
 import type { Config } from '../config.js';
 import type { RootlyHttpClient, RetryNotice, RootlyClientOptions } from '../http/rootly-client.js';
+import { AUDITS_NOT_FOUND_HINT, AUDITS_PATH, type AuditResource } from '../rootly/audits.js';
 import type { PageSource } from '../stream/page-source.js';
 
 export interface PageSourceHandle {
-  pages: PageSource;
+  pages: PageSource<AuditResource>;
   /** The HTTP client behind the pages; absent in synthetic mode. */
   http?: RootlyHttpClient;
 }
@@ -21,7 +22,7 @@ export async function createPageSource(
     const { SyntheticPageSource } = await import('../synthetic/synthetic-page-source.js');
     return { pages: new SyntheticPageSource() };
   }
-  const [{ RootlyHttpClient }, { RootlyPageSource }] = await Promise.all([import('../http/rootly-client.js'), import('../stream/rootly-page-source.js')]);
+  const [{ RootlyHttpClient }, { RootlyPageSource }] = await Promise.all([import('../http/rootly-client.js'), import('../rootly/page-source.js')]);
   const http = new RootlyHttpClient(
     {
       apiKey: config.apiKey,
@@ -32,5 +33,5 @@ export async function createPageSource(
     },
     onRetry,
   );
-  return { pages: new RootlyPageSource(http, config.baseUrl, options.debug), http };
+  return { pages: new RootlyPageSource(http, config.baseUrl, { path: AUDITS_PATH, notFoundHint: AUDITS_NOT_FOUND_HINT }, options.debug), http };
 }

@@ -108,6 +108,36 @@ describe('parseInstant', () => {
     }
   });
 
+  // Each impossible date is written in Rootly's shape and in another spelling, which other code reads.
+  test.each([
+    ['31 April', '2025-04-31T00:00:00'],
+    ['31 June', '2025-06-31T00:00:00'],
+    ['31 September', '2025-09-31T00:00:00'],
+    ['31 November', '2025-11-31T00:00:00'],
+    ['day 00', '2025-05-00T00:00:00'],
+    ['day 32', '2025-05-32T00:00:00'],
+    ['month 00', '2025-00-10T00:00:00'],
+    ['second 61', '2025-01-01T00:00:61'],
+    ['29 February of a century that is not a leap year', '1900-02-29T00:00:00'],
+  ])('rejects the impossible %s, whatever the spelling', (_label, text) => {
+    expect(parseInstant(`${text}Z`)).toBeUndefined();
+    expect(parseInstant(`${text}.5+02:00`)).toBeUndefined();
+    expect(parseInstant(`${text.replace('T', ' ')}Z`)).toBeUndefined();
+  });
+
+  test.each([
+    ['31 of each 31-day month', ['01', '03', '05', '07', '08', '10', '12'].map((month) => `2025-${month}-31T23:59:59Z`)],
+    ['29 February of a leap year, also of a century divisible by 400', ['2024-02-29T00:00:00Z', '2000-02-29T00:00:00Z']],
+    ['the last moment of a year', ['2025-12-31T23:59:59.999Z']],
+  ])('accepts %s', (_label, texts) => {
+    for (const text of texts) expect(parseInstant(text)).toEqual(parseInstant(text.replace('T', ' ')));
+    for (const text of texts) expect(formatInstant(parse(text))).toBe(text);
+  });
+
+  test('a leap second is accepted as the first instant of the next minute, as Date does', () => {
+    expect(parse('2016-12-31T23:59:60Z')).toEqual(parse('2017-01-01T00:00:00Z'));
+  });
+
   test('accepts 29 February in a leap year', () => {
     expect(parseInstant('2024-02-29T12:00:00Z')).toBeDefined();
   });

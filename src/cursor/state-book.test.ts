@@ -1,6 +1,20 @@
 import { describe, expect, test } from '@jest/globals';
-import { parseInstant, type Instant } from './instant.js';
+import { formatInstant, parseInstant, type Instant } from './instant.js';
 import { StateBook } from './state-book.js';
+import { parseStreamState, stateJson, type Position, type SavedState, type StateJson } from './state.js';
+
+/** A book over [start, end) with the ranges ahead as a saved state spells them. */
+function bookOf(start: Position, ahead: StateJson['ahead'], end: Instant): StateBook {
+  const saved = parseStreamState({ created_at: formatInstant(start.instant), ids_at_created_at: [...start.ids], ahead }, 'audit_logs');
+  if (!saved) throw new Error('no state');
+  return new StateBook(saved, end);
+}
+
+/** The state the book would save now, in its JSON form. */
+const composed = (book: StateBook): StateJson | undefined => {
+  const state = book.compose();
+  return state && stateJson(state);
+};
 
 const at = (text: string): Instant => {
   const instant = parseInstant(text);
@@ -25,43 +39,99 @@ describe('StateBook', () => {
       { start: T(3), end: T(5), created_at: T(5), ids_at_created_at: [] },
       { start: T(6), end: T(7), created_at: '2026-03-01T06:30:00Z', ids_at_created_at: ['x'] },
     ];
-    const book = new StateBook({ instant: at(T(1)), ids: ['a'] }, ahead, at(T(9)));
-    expect(book.compose()).toEqual({ created_at: T(1), ids_at_created_at: ['a'], ahead });
+    const book = bookOf({ instant: at(T(1)), ids: ['a'] }, ahead, at(T(9)));
+    expect(composed(book)).toEqual({ created_at: T(1), ids_at_created_at: ['a'], ahead });
   });
 
   test('windows completing out of order: the frontier stays, finished windows travel ahead, then merge in', () => {
-    const book = new StateBook({ instant: at(T(0)), ids: [] }, [], at(T(4)));
+    const book = bookOf({ instant: at(T(0)), ids: [] }, [], at(T(4)));
     const [w1, w2, w3] = planHours(book, 3);
     book.complete(w2!);
     book.complete(w3!);
-    expect(book.compose()).toEqual({ created_at: T(0), ids_at_created_at: [], ahead: [{ start: T(1), end: T(3), created_at: T(3), ids_at_created_at: [] }] });
+    expect(composed(book)).toEqual({ created_at: T(0), ids_at_created_at: [], ahead: [{ start: T(1), end: T(3), created_at: T(3), ids_at_created_at: [] }] });
     book.advance(w1!, { instant: at('2026-03-01T00:20:00Z'), ids: ['p'] });
-    expect(book.compose()?.created_at).toBe('2026-03-01T00:20:00Z');
+    expect(composed(book)?.created_at).toBe('2026-03-01T00:20:00Z');
     book.complete(w1!);
-    expect(book.compose()).toEqual({ created_at: T(3), ids_at_created_at: [] });
+    expect(composed(book)).toEqual({ created_at: T(3), ids_at_created_at: [] });
   });
 
   test('a window that emitted records past its safe position blocks every state until it completes', () => {
-    const book = new StateBook({ instant: at(T(0)), ids: [] }, [], at(T(3)));
+    const book = bookOf({ instant: at(T(0)), ids: [] }, [], at(T(3)));
     const [w1, w2] = planHours(book, 2);
     book.markDirty(w2!);
     book.complete(w1!);
-    expect(book.compose()).toBeUndefined();
+    expect(composed(book)).toBeUndefined();
     book.complete(w2!);
-    expect(book.compose()).toEqual({ created_at: T(2), ids_at_created_at: [] });
+    expect(composed(book)).toEqual({ created_at: T(2), ids_at_created_at: [] });
   });
 
   test('the stretch after the planned windows is never skipped, even past a finished range ahead', () => {
     const ahead = [{ start: T(5), end: T(6), created_at: T(6), ids_at_created_at: [] }];
-    const book = new StateBook({ instant: at(T(0)), ids: [] }, ahead, at(T(8)));
+    const book = bookOf({ instant: at(T(0)), ids: [] }, ahead, at(T(8)));
     const [w1] = planHours(book, 1);
     book.complete(w1!);
-    expect(book.compose()).toEqual({ created_at: T(1), ids_at_created_at: [], ahead });
+    expect(composed(book)).toEqual({ created_at: T(1), ids_at_created_at: [], ahead });
   });
 
   test('composeIfChanged hands out each distinct state once', () => {
-    const book = new StateBook({ instant: at(T(0)), ids: [] }, [], at(T(1)));
+    const book = bookOf({ instant: at(T(0)), ids: [] }, [], at(T(1)));
     expect(book.composeIfChanged()).toBeDefined();
     expect(book.composeIfChanged()).toBeUndefined();
+  });
+});
+
+/** The stretches a sync resumed from `state` would read, as [from, to) texts: what it does not take as delivered. */
+function readAfterResume(state: SavedState | undefined, end: string): Array<[string, string]> {
+  if (!state) throw new Error('no state to resume from');
+  // Through the JSON form, as a resumed sync reads it.
+  const saved = parseStreamState(stateJson(state), 'audit_logs');
+  if (!saved) throw new Error('no state');
+  const book = new StateBook(saved, at(end));
+  const stretches: Array<[string, string]> = [];
+  for (let next = book.nextUnplanned(); next; next = book.nextUnplanned()) {
+    stretches.push([formatInstant(next.position.instant), formatInstant(next.end)]);
+    book.planWindow(next, next.end);
+  }
+  return stretches;
+}
+
+describe('StateBook: what a resume reads again', () => {
+  test('an unread window between two finished ones ahead is read again after a resume', () => {
+    const book = bookOf({ instant: at(T(0)), ids: [] }, [], at(T(4)));
+    const [, w2, , w4] = planHours(book, 4);
+    book.complete(w2!);
+    book.complete(w4!);
+    // [02:00, 03:00) is still being read and has emitted nothing: a resume must read it.
+    expect(readAfterResume(book.compose(), T(4))).toEqual([[T(0), T(1)], [T(2), T(3)]]);
+  });
+
+  test('finished windows side by side ahead travel as one range, and nothing between them is read again', () => {
+    const book = bookOf({ instant: at(T(0)), ids: [] }, [], at(T(4)));
+    const [, w2, w3] = planHours(book, 3);
+    book.complete(w2!);
+    book.complete(w3!);
+    expect(book.compose()?.ahead).toHaveLength(1);
+    expect(readAfterResume(book.compose(), T(4))).toEqual([[T(0), T(1)], [T(3), T(4)]]);
+  });
+
+  test('no state while a window ahead has emitted records past its safe position: a resume would repeat them', () => {
+    const book = bookOf({ instant: at(T(0)), ids: [] }, [], at(T(3)));
+    const [w1, w2] = planHours(book, 2);
+    book.advance(w1!, { instant: at('2026-03-01T00:30:00Z'), ids: ['a'] });
+    book.markDirty(w2!);
+    expect(book.compose()).toBeUndefined();
+    book.complete(w2!);
+    // Once it completes, a resume reads only what was not delivered: the rest of w1, and what follows w2.
+    expect(readAfterResume(book.compose(), T(3))).toEqual([['2026-03-01T00:30:00Z', T(1)], [T(2), T(3)]]);
+  });
+
+  test('a window shrunk because it is dense still starts where it did: a state taken then loses nothing before its new end', () => {
+    const book = bookOf({ instant: at(T(0)), ids: [] }, [], at(T(8)));
+    const grown = book.planWindow(book.nextUnplanned()!, at(T(8)));
+    book.shrinkWindow(grown, at(T(1)));
+    expect(readAfterResume(book.compose(), T(8))).toEqual([[T(0), T(8)]]);
+    expect(book.nextUnplanned()?.origin).toEqual(at(T(1)));
+    book.complete(grown);
+    expect(readAfterResume(book.compose(), T(8))).toEqual([[T(1), T(8)]]);
   });
 });

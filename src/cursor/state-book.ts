@@ -1,11 +1,5 @@
-import { compareInstants, formatInstant, parseInstantOrThrow, type Instant } from './instant.js';
-import type { AheadRange, AuditStreamState } from './state.js';
-
-/** A place in the audit log: everything before `instant` delivered, and these ids at it. */
-export interface Position {
-  instant: Instant;
-  ids: readonly string[];
-}
+import { compareInstants, type Instant } from './instant.js';
+import { stateJson, type AheadRange, type Position, type SavedState } from './state.js';
 
 /** One stretch of [start, end): a planned window, or a stretch not yet planned. */
 export interface Entry {
@@ -31,22 +25,21 @@ export class StateBook {
   private readonly entries: Entry[] = [];
   private lastComposed = '';
 
+  /** `saved` is what earlier syncs delivered; `end` the sync's frozen upper bound. */
   constructor(
-    private readonly start: Position,
-    ahead: readonly AheadRange[],
+    private readonly saved: SavedState,
     end: Instant,
   ) {
-    let cursor = start.instant;
+    let cursor = saved.position.instant;
     const addGap = (to: Instant): void => {
-      if (compareInstants(cursor, to) < 0) this.entries.push(stretch(cursor, to, cursor === start.instant ? start : { instant: cursor, ids: [] }));
+      if (compareInstants(cursor, to) < 0) this.entries.push(stretch(cursor, to, cursor === saved.position.instant ? saved.position : { instant: cursor, ids: [] }));
     };
-    for (const range of ahead) {
-      const [origin, position, rangeEnd] = [range.start, range.created_at, range.end].map((t) => parseInstantOrThrow(t, 'state range'));
-      addGap(origin as Instant);
-      const entry = stretch(origin as Instant, rangeEnd as Instant, { instant: position as Instant, ids: range.ids_at_created_at });
-      entry.complete = compareInstants(position as Instant, rangeEnd as Instant) === 0;
+    for (const range of saved.ahead) {
+      addGap(range.start);
+      const entry = stretch(range.start, range.end, range.position);
+      entry.complete = compareInstants(range.position.instant, range.end) === 0;
       this.entries.push(entry);
-      cursor = rangeEnd as Instant;
+      cursor = range.end;
     }
     addGap(end);
   }
@@ -90,10 +83,10 @@ export class StateBook {
   }
 
   /** The state describing exactly what was delivered, or undefined while that cannot be said. */
-  compose(): AuditStreamState | undefined {
+  compose(): SavedState | undefined {
     const head = this.entries.findIndex((entry) => !entry.complete);
     let frontier: Position;
-    if (this.entries.length === 0) frontier = this.start;
+    if (this.entries.length === 0) frontier = this.saved.position;
     else if (head < 0) frontier = { instant: (this.entries.at(-1) as Entry).end, ids: [] };
     else if ((this.entries[head] as Entry).dirty) return undefined;
     else frontier = (this.entries[head] as Entry).position;
@@ -102,25 +95,22 @@ export class StateBook {
       if (entry.dirty) return undefined;
       if (!entry.complete && !delivered(entry)) continue;
       const previous = ahead.at(-1);
-      const origin = formatInstant(entry.origin);
-      if (entry.complete && previous && previous.created_at === previous.end && previous.end === origin) {
-        previous.end = previous.created_at = formatInstant(entry.end);
+      // Complete ranges that touch are one range; ranges with an unread gap between stay two.
+      if (entry.complete && previous && isComplete(previous) && compareInstants(previous.end, entry.origin) === 0) {
+        previous.end = entry.end;
+        previous.position = { instant: entry.end, ids: [] };
         continue;
       }
-      ahead.push({ start: origin, end: formatInstant(entry.end), created_at: formatInstant(entry.position.instant), ids_at_created_at: [...entry.position.ids] });
+      ahead.push({ start: entry.origin, end: entry.end, position: entry.position });
     }
-    return {
-      created_at: formatInstant(frontier.instant),
-      ids_at_created_at: [...frontier.ids],
-      ...(ahead.length > 0 ? { ahead } : {}),
-    };
+    return { position: frontier, ahead };
   }
 
   /** compose(), but only when the state differs from the last one handed out. */
-  composeIfChanged(): AuditStreamState | undefined {
+  composeIfChanged(): SavedState | undefined {
     const state = this.compose();
     if (!state) return undefined;
-    const text = JSON.stringify(state);
+    const text = JSON.stringify(stateJson(state));
     if (text === this.lastComposed) return undefined;
     this.lastComposed = text;
     return state;
@@ -134,6 +124,10 @@ export class StateBook {
 
 function stretch(origin: Instant, end: Instant, position: Position): Entry {
   return { origin, end, position, planned: false, complete: false, dirty: false };
+}
+
+function isComplete(range: AheadRange): boolean {
+  return compareInstants(range.position.instant, range.end) === 0;
 }
 
 function delivered(entry: Entry): boolean {

@@ -1,6 +1,11 @@
 import { describe, expect, test } from '@jest/globals';
 import { ConnectorError } from '../errors.js';
-import { extractStreamStates, parseAuditStreamState } from './state.js';
+import { extractStreamStates, parseStreamState, stateJson } from './state.js';
+
+const parseAuditStreamState = (raw: unknown, stream: string) => {
+  const state = parseStreamState(raw, stream);
+  return state && stateJson(state);
+};
 
 const STATE = { created_at: '2025-04-02T20:38:10.476Z', ids_at_created_at: ['101', '102'] };
 const OTHER = { created_at: '2025-01-01T00:00:00Z', ids_at_created_at: [] };
@@ -96,10 +101,10 @@ describe('extractStreamStates', () => {
   });
 });
 
-describe('parseAuditStreamState', () => {
-  test('a valid state is returned with ids as strings', () => {
+describe('parseStreamState, read back as JSON', () => {
+  test('a valid state is read with ids as strings, its instant in canonical UTC', () => {
     expect(parseAuditStreamState({ created_at: '2025-04-02T13:38:10.476-07:00', ids_at_created_at: ['a', 7] }, 'audit_logs')).toEqual({
-      created_at: '2025-04-02T13:38:10.476-07:00',
+      created_at: '2025-04-02T20:38:10.476Z',
       ids_at_created_at: ['a', '7'],
     });
   });
@@ -148,5 +153,53 @@ describe('parseAuditStreamState', () => {
     const error = connectorErrorOf(() => parseAuditStreamState({ ids_at_created_at: ['a'] }, 'audit_logs'));
     expect(error.failureType).toBe('config_error');
     expect(error.message).toContain("'created_at'");
+  });
+});
+
+describe('parseAuditStreamState with ranges ahead', () => {
+  const range = (start: string, createdAt: string, end: string, ids?: unknown[]) => ({ start, end, created_at: createdAt, ...(ids ? { ids_at_created_at: ids } : {}) });
+  const H = (hour: number): string => `2025-04-02T${String(hour).padStart(2, '0')}:00:00Z`;
+
+  test('ranges a concurrent sync read ahead are kept, so that a resume does not read them again', () => {
+    const ahead = [range(H(3), H(5), H(5)), range(H(6), '2025-04-02T06:30:00Z', H(7), ['x', 9])];
+    expect(parseAuditStreamState({ created_at: H(1), ids_at_created_at: ['a'], ahead }, 'audit_logs')).toEqual({
+      created_at: H(1),
+      ids_at_created_at: ['a'],
+      ahead: [range(H(3), H(5), H(5), []), range(H(6), '2025-04-02T06:30:00Z', H(7), ['x', '9'])],
+    });
+  });
+
+  test('an empty list of ranges ahead is the same as none', () => {
+    expect(parseAuditStreamState({ created_at: H(1), ahead: [] }, 'audit_logs')).toEqual({ created_at: H(1), ids_at_created_at: [] });
+  });
+
+  test.each([
+    ['a range starting before created_at', [range(H(0), H(2), H(2))], 'ahead[0]'],
+    ['a range starting before the previous one ends', [range(H(3), H(5), H(5)), range(H(4), H(6), H(6))], 'ahead[1]'],
+    ['a position before its range', [range(H(3), H(2), H(5))], 'ahead[0]'],
+    ['a position past its range', [range(H(3), H(6), H(5))], 'ahead[0]'],
+  ])('%s is a config_error naming the range', (_label, ahead, where) => {
+    const error = connectorErrorOf(() => parseAuditStreamState({ created_at: H(1), ahead }, 'audit_logs'));
+    expect(error.failureType).toBe('config_error');
+    expect(error.message).toContain(where);
+    expect(error.message).toContain('audit_logs');
+  });
+
+  test('ranges may touch: one starting where the last ends, and a range starting at created_at', () => {
+    const ahead = [range(H(1), H(2), H(2)), range(H(2), H(2), H(3))];
+    expect(parseAuditStreamState({ created_at: H(1), ahead }, 'audit_logs')?.ahead).toHaveLength(2);
+  });
+
+  test.each(['start', 'created_at', 'end'] as const)('a range whose %s is not a date-time is a config_error naming that field', (field) => {
+    const ahead = [{ ...range(H(3), H(4), H(5)), [field]: '2025-06-31T00:00:00Z' }];
+    const error = connectorErrorOf(() => parseAuditStreamState({ created_at: H(1), ahead }, 'audit_logs'));
+    expect(error.failureType).toBe('config_error');
+    expect(error.message).toContain(`ahead[0].${field}`);
+  });
+
+  test('a range without an end is a config_error', () => {
+    const error = connectorErrorOf(() => parseAuditStreamState({ created_at: H(1), ahead: [{ start: H(3), created_at: H(4) }] }, 'audit_logs'));
+    expect(error.failureType).toBe('config_error');
+    expect(error.message).toContain('end');
   });
 });

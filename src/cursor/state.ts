@@ -1,30 +1,53 @@
 import { configError } from '../errors.js';
 import { readJsonFile } from '../json-file.js';
 import { compileSchema, describeErrors } from '../validation.js';
-import { compareInstants, parseInstant, type Instant } from './instant.js';
+import { compareInstants, formatInstant, parseInstant, type Instant } from './instant.js';
 
-/**
- * The audit stream's saved position, plain JSON that a person can read and edit:
- * every record created before `created_at` has been delivered, and so have the records created at
- * exactly `created_at` whose ids are listed. A resumed sync reads from `created_at` inclusive and
- * skips those ids: nothing is lost at the boundary and nothing is repeated.
- */
-export interface AuditStreamState {
-  created_at: string;
-  ids_at_created_at: string[];
-  /**
-   * Windows beyond `created_at` that a concurrent sync had already read, in order: in each,
-   * everything from `start` up to `created_at` (and the ids at it) is delivered; a window with
-   * `created_at` equal to `end` is complete. Absent when the sync read in order.
-   */
-  ahead?: AheadRange[];
+/** A place in a stream: everything before `instant` delivered, and these ids at it. */
+export interface Position {
+  instant: Instant;
+  ids: readonly string[];
 }
 
+/** A stretch [start, end) beyond the frontier that a concurrent sync had read up to `position`. */
 export interface AheadRange {
-  start: string;
-  end: string;
+  start: Instant;
+  end: Instant;
+  position: Position;
+}
+
+/** What a saved state says was delivered: all up to `position`, and each range ahead up to its own. */
+export interface SavedState {
+  position: Position;
+  ahead: readonly AheadRange[];
+}
+
+/**
+ * The state's JSON form, plain JSON that a person can read and edit, and the only place it is
+ * written: every record created before `created_at` has been delivered, and so have the records
+ * created at exactly `created_at` whose ids are listed. A resumed sync reads from `created_at`
+ * inclusive and skips those ids: nothing is lost at the boundary and nothing is repeated. Ranges in
+ * `ahead` say the same of a stretch beyond it; one with `created_at` equal to `end` is complete.
+ */
+export interface StateJson {
   created_at: string;
   ids_at_created_at: string[];
+  ahead?: Array<{ start: string; end: string; created_at: string; ids_at_created_at: string[] }>;
+}
+
+/** The JSON form of a state, instants in canonical UTC with full precision. */
+export function stateJson(state: SavedState): StateJson {
+  const ahead = state.ahead.map((range) => ({
+    start: formatInstant(range.start),
+    end: formatInstant(range.end),
+    created_at: formatInstant(range.position.instant),
+    ids_at_created_at: [...range.position.ids],
+  }));
+  return {
+    created_at: formatInstant(state.position.instant),
+    ids_at_created_at: [...state.position.ids],
+    ...(ahead.length > 0 ? { ahead } : {}),
+  };
 }
 
 const IDS_SCHEMA = { type: 'array', items: { type: ['string', 'integer'] } };
@@ -110,11 +133,13 @@ const validateStreamState = compileSchema<{
   ahead?: Array<{ start: string; end: string; created_at: string; ids_at_created_at?: RawIds }>;
 }>(STREAM_STATE_SCHEMA);
 
-/** Checks one stream's state; a malformed one is a config_error naming the problem. */
-export function parseAuditStreamState(raw: unknown, stream: string): AuditStreamState | undefined {
+/** Checks one stream's saved state; a malformed one is a config_error naming the problem. */
+export function parseStreamState(raw: unknown, stream: string): SavedState | undefined {
   if (raw === undefined || (isObject(raw) && Object.keys(raw).length === 0)) return undefined;
   if (!validateStreamState(raw)) {
-    throw configError(`The state of stream '${stream}' is invalid: ${describeErrors(validateStreamState.errors, 'The state')}. Expected {"created_at": "<ISO-8601 date-time>", "ids_at_created_at": ["<id>", ...]}.`);
+    throw configError(
+      `The state of stream '${stream}' is invalid: ${describeErrors(validateStreamState.errors, 'The state')}. Expected {"created_at": "<ISO-8601 date-time>", "ids_at_created_at": ["<id>", ...]}.`,
+    );
   }
   const instant = (text: string, field: string): Instant => {
     const parsed = parseInstant(text);
@@ -123,19 +148,18 @@ export function parseAuditStreamState(raw: unknown, stream: string): AuditStream
     }
     return parsed;
   };
-  let previousEnd = instant(raw.created_at, 'created_at');
-  const ahead = (raw.ahead ?? []).map((range, index) => {
+  const position = { instant: instant(raw.created_at, 'created_at'), ids: (raw.ids_at_created_at ?? []).map(String) };
+  let previousEnd = position.instant;
+  const ahead = (raw.ahead ?? []).map((range, index): AheadRange => {
     const where = `ahead[${index}]`;
-    const [start, position, end] = [instant(range.start, `${where}.start`), instant(range.created_at, `${where}.created_at`), instant(range.end, `${where}.end`)];
-    if (compareInstants(start, previousEnd) < 0 || compareInstants(start, position) > 0 || compareInstants(position, end) > 0) {
-      throw configError(`The state of stream '${stream}' has ${where} out of order: ranges must follow created_at and each other, with start <= created_at <= end.`);
+    const [start, at, end] = [instant(range.start, `${where}.start`), instant(range.created_at, `${where}.created_at`), instant(range.end, `${where}.end`)];
+    if (compareInstants(start, previousEnd) < 0 || compareInstants(start, at) > 0 || compareInstants(at, end) > 0) {
+      throw configError(
+        `The state of stream '${stream}' has ${where} out of order: ranges must follow created_at and each other, with start <= created_at <= end.`,
+      );
     }
     previousEnd = end;
-    return { start: range.start, end: range.end, created_at: range.created_at, ids_at_created_at: (range.ids_at_created_at ?? []).map(String) };
+    return { start, end, position: { instant: at, ids: (range.ids_at_created_at ?? []).map(String) } };
   });
-  return {
-    created_at: raw.created_at,
-    ids_at_created_at: (raw.ids_at_created_at ?? []).map(String),
-    ...(ahead.length > 0 ? { ahead } : {}),
-  };
+  return { position, ahead };
 }

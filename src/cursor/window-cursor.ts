@@ -1,7 +1,5 @@
-import type { AuditResource } from '../stream/page-source.js';
-import { compareInstants, formatInstant, parseInstant, type Instant } from './instant.js';
-import type { Position } from './state-book.js';
-import type { AuditStreamState } from './state.js';
+import { compareInstants, type Instant } from './instant.js';
+import type { Position } from './state.js';
 
 /** Distinct ascending steps a whole window must show before the server's sort is trusted. */
 const STEPS_TO_EARN_TRUST = 20;
@@ -39,8 +37,6 @@ export interface WindowBounds {
 }
 
 export type Admission = 'emit' | 'outside-window' | 'already-delivered' | 'duplicate';
-
-export class MalformedRecordError extends Error {}
 
 /**
  * Decides, for one window [start, end), which records to emit and which state may be saved.
@@ -90,30 +86,24 @@ export class WindowCursor {
     return this.sortTrust.trusted && this.emittedAny ? this.positionNow() : undefined;
   }
 
-  /** confirmBefore, as the state it allows saving. */
-  checkpointBefore(instants: readonly Instant[]): AuditStreamState | undefined {
-    const position = this.confirmBefore(instants);
-    return position && { created_at: formatInstant(position.instant), ids_at_created_at: [...position.ids] };
-  }
-
   /** Whether the position may still be confirmed page by page (else only completion saves it). */
   get mayCheckpoint(): boolean {
     return this.sortTrust.trusted && this.ascending && !this.rereading;
   }
 
-  /** `instant` is the resource's parsed created_at (see instantOf), parsed once per record. */
-  admit(resource: AuditResource, instant: Instant): Admission {
+  /** `instant` is the record's place in time, parsed once per record. */
+  admit(id: string, instant: Instant): Admission {
     if (!this.inWindow(instant)) return 'outside-window';
-    if (compareInstants(instant, this.bounds.start) === 0 && this.deliveredAtStart.has(resource.id)) return 'already-delivered';
-    if (this.seen.has(resource.id)) return 'duplicate';
-    this.seen.add(resource.id);
+    if (compareInstants(instant, this.bounds.start) === 0 && this.deliveredAtStart.has(id)) return 'already-delivered';
+    if (this.seen.has(id)) return 'duplicate';
+    this.seen.add(id);
     const vsNewest = compareInstants(instant, this.newest);
     if (vsNewest > 0) {
       this.newest = instant;
-      this.idsAtNewest = new Set([resource.id]);
+      this.idsAtNewest = new Set([id]);
       this.distinctSteps += 1;
     } else if (vsNewest === 0) {
-      this.idsAtNewest.add(resource.id);
+      this.idsAtNewest.add(id);
     } else if (this.rereading) {
       this.ascending = false;
     } else {
@@ -131,10 +121,9 @@ export class WindowCursor {
     this.rereading = true;
   }
 
-  /** The state once the whole window has been read: everything before its end is delivered. */
-  completed(): AuditStreamState {
+  /** The whole window has been read: one read entirely in ascending order earns the sort trust. */
+  completed(): void {
     if (this.ascending && !this.rereading) this.sortTrust.recordAscendingWindow(this.distinctSteps);
-    return { created_at: formatInstant(this.bounds.end), ids_at_created_at: [] };
   }
 
   private inWindow(instant: Instant): boolean {
@@ -147,17 +136,7 @@ export class WindowCursor {
   }
 
   /** The position as instants, for the state book. */
-  positionNow(): Position {
+  private positionNow(): Position {
     return { instant: this.newest, ids: [...this.idsAtNewest] };
   }
-}
-
-export function instantOf(resource: AuditResource): Instant {
-  const instant = parseInstant(resource.attributes.created_at);
-  if (!instant) {
-    throw new MalformedRecordError(
-      `audit ${resource.id} has a created_at that is not an ISO-8601 date-time: ${JSON.stringify(resource.attributes.created_at)}`,
-    );
-  }
-  return instant;
 }

@@ -83,34 +83,35 @@ describe('SlidingWindowLimiter', () => {
     const clock = new FakeClock();
     const limiter = new SlidingWindowLimiter(3000, WINDOW, clock);
     limiter.observe({ 'x-ratelimit-limit': '5' });
-    expect(limiter.currentLimit).toBe(5);
     limiter.observe({ 'x-ratelimit-limit': '10000' });
-    expect(limiter.currentLimit).toBe(5);
     const times = await departures(limiter, clock, 17);
     expect(busiestWindow(times)).toBe(5);
   });
 
-  test('a nonsensical advertised limit is ignored', () => {
-    const limiter = new SlidingWindowLimiter(50, WINDOW, new FakeClock());
+  test('a nonsensical advertised limit is ignored', async () => {
+    const clock = new FakeClock();
+    const limiter = new SlidingWindowLimiter(50, WINDOW, clock);
     limiter.observe({ 'x-ratelimit-limit': '0' });
     limiter.observe({ 'x-ratelimit-limit': 'many' });
-    expect(limiter.currentLimit).toBe(50);
+    expect(busiestWindow(await departures(limiter, clock, 120))).toBe(50);
   });
 
   test('rateLimited() pauses until the resume time and lowers the rate by a fifth', async () => {
     const clock = new FakeClock();
     const limiter = new SlidingWindowLimiter(10, WINDOW, clock);
     limiter.rateLimited(T0 + 30_000);
-    expect(limiter.currentLimit).toBe(8);
     const times = await departures(limiter, clock, 20);
     expect(times[0]).toBe(T0 + 30_000);
     expect(busiestWindow(times)).toBe(8);
   });
 
-  test('repeated 429s keep lowering the rate but never below one request per window', () => {
-    const limiter = new SlidingWindowLimiter(3, WINDOW, new FakeClock());
+  test('repeated 429s keep lowering the rate but never below one request per window', async () => {
+    const clock = new FakeClock();
+    const limiter = new SlidingWindowLimiter(3, WINDOW, clock);
     for (let i = 0; i < 10; i += 1) limiter.rateLimited(T0);
-    expect(limiter.currentLimit).toBe(1);
+    const times = await departures(limiter, clock, 3);
+    expect(busiestWindow(times)).toBe(1);
+    expect(times[2]).toBeLessThan(T0 + 3 * WINDOW * 1.02);
   });
 
   test('a pause already over does not delay', () => {
@@ -118,6 +119,64 @@ describe('SlidingWindowLimiter', () => {
     const limiter = new SlidingWindowLimiter(10, WINDOW, clock);
     limiter.rateLimited(T0 - 1000);
     expect(limiter.delayBeforeNext()).toBe(0);
+  });
+});
+
+describe('SlidingWindowLimiter: waits a user would notice', () => {
+  test('a Remaining: 0 without a reset time does not stop later 429s from pausing the sync', async () => {
+    const clock = new FakeClock();
+    const limiter = new SlidingWindowLimiter(100, WINDOW, clock);
+    limiter.observe({ 'x-ratelimit-remaining': '0' });
+    limiter.rateLimited(T0 + 30_000);
+    expect(limiter.delayBeforeNext()).toBe(30_000);
+    const times = await departures(limiter, clock, 1);
+    expect(times).toEqual([T0 + 30_000]);
+  });
+
+  test('a Remaining: 0 without a reset time does not hold requests', () => {
+    const limiter = new SlidingWindowLimiter(100, WINDOW, new FakeClock());
+    limiter.observe({ 'ratelimit-remaining': '0' });
+    expect(limiter.delayBeforeNext()).toBe(0);
+  });
+
+  test('a lower advertised RateLimit-Limit (the IETF name) lowers the limit too', async () => {
+    const clock = new FakeClock();
+    const limiter = new SlidingWindowLimiter(3000, WINDOW, clock);
+    limiter.observe({ 'ratelimit-limit': '4' });
+    const times = await departures(limiter, clock, 13);
+    expect(busiestWindow(times)).toBe(4);
+  });
+
+  test('a reset given in epoch milliseconds pauses until that time, not for the longest pause', () => {
+    const limiter = new SlidingWindowLimiter(100, WINDOW, new FakeClock());
+    limiter.observe({ 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': String(T0 + 30_000) });
+    expect(limiter.delayBeforeNext()).toBe(30_000);
+  });
+
+  test('a reset far away pauses five minutes at most', () => {
+    const limiter = new SlidingWindowLimiter(100, WINDOW, new FakeClock());
+    limiter.observe({ 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': String(T0 / 1000 + 86_400) });
+    expect(limiter.delayBeforeNext()).toBe(5 * 60_000);
+    limiter.rateLimited(T0 + 86_400_000);
+    expect(limiter.delayBeforeNext()).toBe(5 * 60_000);
+  });
+
+  test('requests spaced by just under a window still wait out the window, so the server never counts one too many', async () => {
+    const clock = new FakeClock();
+    const limiter = new SlidingWindowLimiter(1, WINDOW, clock);
+    await limiter.acquire();
+    clock.time = T0 + WINDOW - 500;
+    await limiter.acquire();
+    expect(clock.time - T0).toBeGreaterThanOrEqual(WINDOW);
+    expect(clock.time - T0).toBeLessThanOrEqual(WINDOW * 1.02);
+  });
+
+  test('a shorter pause named later does not cut a longer one short', () => {
+    const limiter = new SlidingWindowLimiter(100, WINDOW, new FakeClock());
+    limiter.rateLimited(T0 + 40_000);
+    limiter.observe({ 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': '10' });
+    limiter.rateLimited(T0 + 20_000);
+    expect(limiter.delayBeforeNext()).toBe(40_000);
   });
 });
 
@@ -143,5 +202,9 @@ describe('readResetHeader', () => {
   test('no header, or only garbage, gives undefined', () => {
     expect(readResetHeader({}, T0)).toBeUndefined();
     expect(readResetHeader({ 'x-ratelimit-reset': 'tomorrow' }, T0)).toBeUndefined();
+  });
+
+  test('a value in epoch milliseconds is an absolute time too', () => {
+    expect(readResetHeader({ 'x-ratelimit-reset': String(T0 + 30_000) }, T0)).toBe(T0 + 30_000);
   });
 });

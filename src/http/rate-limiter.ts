@@ -1,4 +1,5 @@
 import type { IncomingHttpHeaders } from 'node:http';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 /** Epoch-seconds or delta-seconds headers, as Rootly (and the IETF draft) send them. */
 export function readResetHeader(headers: IncomingHttpHeaders, nowMs: number): number | undefined {
@@ -24,12 +25,13 @@ function readNumberHeader(headers: IncomingHttpHeaders, names: readonly string[]
 
 export interface LimiterClock {
   now(): number;
-  sleep(ms: number): Promise<void>;
+  /** Resolves after `ms`, or rejects as soon as `signal` aborts. */
+  sleep(ms: number, signal?: AbortSignal): Promise<void>;
 }
 
 export const systemClock: LimiterClock = {
   now: () => Date.now(),
-  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+  sleep: (ms, signal) => sleep(ms, undefined, signal ? { signal } : {}),
 };
 
 /** Safety margin on the window: the server counts arrivals, which lag our departures. */
@@ -57,13 +59,9 @@ export class SlidingWindowLimiter {
     this.effectiveLimit = limit;
   }
 
-  get currentLimit(): number {
-    return this.effectiveLimit;
-  }
-
   /** Resolves when one more request may leave; callers are served in order. */
-  acquire(): Promise<void> {
-    const turn = this.queue.then(() => this.waitForSlot());
+  acquire(signal?: AbortSignal): Promise<void> {
+    const turn = this.queue.then(() => this.waitForSlot(signal));
     this.queue = turn.catch(() => undefined);
     return turn;
   }
@@ -99,9 +97,10 @@ export class SlidingWindowLimiter {
     this.effectiveLimit = Math.max(1, Math.floor(this.effectiveLimit * 0.8));
   }
 
-  private async waitForSlot(): Promise<void> {
+  private async waitForSlot(signal: AbortSignal | undefined): Promise<void> {
+    signal?.throwIfAborted();
     for (let delay = this.delayBeforeNext(); delay > 0; delay = this.delayBeforeNext()) {
-      await this.clock.sleep(delay);
+      await this.clock.sleep(delay, signal);
     }
     this.departures.push(this.clock.now());
   }

@@ -66,6 +66,19 @@ describe('decideRetry on 429', () => {
     expect(decideRetry(rateLimited(headers), POLICY, NOW, half)).toMatchObject({ retry: true, delayMs: 750 });
   });
 
+  test('a blank Retry-After is no reason to retry at once: the reset header, else backoff, decides', () => {
+    expect(decideRetry(rateLimited({ 'retry-after': '  ' }), POLICY, NOW, half)).toMatchObject({ retry: true, delayMs: 750 });
+    expect(decideRetry(rateLimited({ 'retry-after': ' ', 'x-ratelimit-reset': String(NOW_EPOCH_S + 20) }), POLICY, NOW, half)).toMatchObject({ delayMs: 20_000 });
+  });
+
+  test('a negative Retry-After is ignored rather than retried at once', () => {
+    expect(decideRetry(rateLimited({ 'retry-after': '-5' }), POLICY, NOW, half)).toMatchObject({ retry: true, delayMs: 750 });
+  });
+
+  test('a reset in epoch milliseconds is waited until, not for the longest wait', () => {
+    expect(decideRetry(rateLimited({ 'x-ratelimit-reset': String(NOW + 8_000) }), POLICY, NOW, half)).toMatchObject({ retry: true, delayMs: 8_000 });
+  });
+
   test('a header asking for longer than maxWaitMs is capped', () => {
     expect(decideRetry(rateLimited({ 'retry-after': '3600' }), POLICY, NOW, half)).toMatchObject({ retry: true, delayMs: POLICY.maxWaitMs });
   });
@@ -92,6 +105,12 @@ describe('decideRetry on server and network errors', () => {
     [undefined, 'ECONNRESET', 'network'],
     [undefined, 'ECONNREFUSED', 'network'],
     [undefined, 'EAI_AGAIN', 'network'],
+    [undefined, 'EPIPE', 'network'],
+    [undefined, 'ENETUNREACH', 'network'],
+    [undefined, 'EHOSTUNREACH', 'network'],
+    [undefined, 'ECONNABORTED', 'network'],
+    [undefined, 'ERR_STREAM_PREMATURE_CLOSE', 'network'],
+    [undefined, 'UND_ERR_SOCKET', 'network'],
   ] as const)('status %s / %s is retried up to maxAttempts', (statusCode, errorCode, reason) => {
     const base = { statusCode, errorCode };
     for (let attempt = 1; attempt < POLICY.maxAttempts; attempt += 1) {

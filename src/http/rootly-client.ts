@@ -1,7 +1,8 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import got, { HTTPError, RequestError, type Got, type Response } from 'got';
-import { configError, systemError, transientError, type ConnectorError } from '../errors.js';
+import { ConnectorError, systemError, transientError } from '../errors.js';
 import { SlidingWindowLimiter } from './rate-limiter.js';
+import { treatmentOf, type FailureContext, type ResponseFacts } from './response-table.js';
 import { decideRetry, DEFAULT_RETRY_POLICY, type RetryPolicyOptions, type RetryReason } from './retry-policy.js';
 
 export interface RootlyClientOptions {
@@ -22,9 +23,7 @@ export interface RetryNotice {
 }
 
 export interface HttpStats {
-  requests: number;
   retries: number;
-  rateLimited: number;
   /** Moving average of the time Rootly takes to answer, once any request has been timed. */
   latencyMs?: number;
 }
@@ -34,6 +33,13 @@ export interface JsonResponse {
   statusCode: number;
   headers: IncomingHttpHeaders;
   body: unknown;
+}
+
+export interface JsonRequest {
+  /** Cancels the request and any retry it is waiting for. */
+  signal?: AbortSignal;
+  /** What a 404 means on this path, in the user's terms. */
+  notFoundHint?: string;
 }
 
 interface RequestContext extends Record<string, unknown> {
@@ -46,7 +52,7 @@ interface RequestContext extends Record<string, unknown> {
  * remain are turned into ConnectorErrors with the remedy a user needs.
  */
 export class RootlyHttpClient {
-  readonly stats: HttpStats = { requests: 0, retries: 0, rateLimited: 0 };
+  readonly stats: HttpStats = { retries: 0 };
   readonly limiter: SlidingWindowLimiter;
   private readonly got: Got;
   private readonly policy: RetryPolicyOptions;
@@ -71,9 +77,8 @@ export class RootlyHttpClient {
       retry: { limit: Number.MAX_SAFE_INTEGER, calculateDelay: ({ attemptCount, error }) => this.retryDelay(attemptCount, error) },
       hooks: {
         beforeRequest: [
-          async () => {
-            await this.limiter.acquire();
-            this.stats.requests += 1;
+          async (options) => {
+            await this.limiter.acquire(options.signal);
           },
         ],
         afterResponse: [
@@ -91,19 +96,20 @@ export class RootlyHttpClient {
   }
 
   /** GETs a JSON body; every failure that survives the retry policy becomes a ConnectorError. */
-  async getJson(url: URL): Promise<JsonResponse> {
+  async getJson(url: URL, request: JsonRequest = {}): Promise<JsonResponse> {
     const context: RequestContext = { startedAt: Date.now() };
-    let response: Response<unknown>;
+    let response: Response;
     try {
-      response = await this.got.get(url, { context });
+      response = await this.got.get(url, { context, ...(request.signal ? { signal: request.signal } : {}) });
     } catch (error) {
-      throw this.describeFailure(error, url, Date.now() - context.startedAt);
+      throw describeFailure(error, url, Date.now() - context.startedAt, request.notFoundHint);
     }
     const { statusCode, headers, body } = response;
     // got keeps a finished response reachable (from its socket) until a later request on the same
     // connection; without this, every parsed page would outlive its use and be promoted to the
     // old generation, tripling the time a sync spends collecting garbage.
     response.body = undefined;
+    if (statusCode >= 300) throw failureFor({ statusCode }, url, 0, { location: headers.location });
     return { statusCode, headers, body };
   }
 
@@ -118,53 +124,35 @@ export class RootlyHttpClient {
     if (!decision.retry) return 0;
     this.stats.retries += 1;
     if (decision.reason === 'rate_limited') {
-      this.stats.rateLimited += 1;
       this.limiter.rateLimited(Date.now() + decision.delayMs);
     }
     this.onRetry({ reason: decision.reason, delayMs: decision.delayMs, attempt, statusCode, errorCode: error.code });
     return decision.delayMs;
   }
+}
 
-  private describeFailure(error: unknown, url: URL, elapsedMs: number): ConnectorError {
-    const seconds = Math.round(elapsedMs / 1000);
-    if (error instanceof HTTPError) {
-      const status = error.response.statusCode;
-      const title = errorTitle(error.response.body);
-      if (status === 401) {
-        return configError(
-          'Rootly rejected the API key (401 Invalid token): it is invalid, expired or revoked. Generate a new key in Rootly under Configuration → API Keys and update the source.',
-        );
-      }
-      if (status === 404 && url.pathname.endsWith('/v1/audits')) {
-        return configError(
-          "Rootly answered 404 on /v1/audits: the API key's role lacks the Audits read permission. Give the key's role \"Audits: read\" (or use a key of a role that has it).",
-        );
-      }
-      if (status === 429) {
-        return transientError(
-          `Rootly kept answering 429 (rate limit exceeded) for ${seconds} s. Another tool may share this API key; lower requests_per_minute or run the sync later.`,
-        );
-      }
-      if (status >= 500 || status === 408) {
-        return transientError(`Rootly answered ${status}${title ? ` "${title}"` : ''} on every attempt for ${seconds} s. Rootly may be having an outage; the next sync resumes where this one stopped.`);
-      }
-      return systemError(`Rootly rejected the request with ${status}${title ? `: "${title}"` : ''}.`, `GET ${url.pathname}${url.search}`);
-    }
-    if (error instanceof RequestError) {
-      if (error.code === 'ERR_BODY_PARSE_FAILURE') {
-        const type = error.response?.headers['content-type'] ?? 'unknown content type';
-        return systemError(`Rootly answered with a body that is not valid JSON (${type}), also when retried. A proxy in front of the API may be failing; check base_url.`);
-      }
-      if (error.code === 'ETIMEDOUT') {
-        return transientError(`Rootly did not answer within the request timeout, also when retried for ${seconds} s. Try again later or raise request_timeout_seconds.`);
-      }
-      if (error.code === 'ENOTFOUND') {
-        return configError(`The host ${url.hostname} cannot be resolved. Check base_url (default https://api.rootly.com).`);
-      }
-      return transientError(`Could not reach Rootly at ${url.origin} (${error.code}), also when retried for ${seconds} s. Check the network and base_url, then try again.`);
-    }
-    return systemError(`The request to Rootly failed unexpectedly: ${error instanceof Error ? error.message : String(error)}`);
+/** A got failure as the ConnectorError the response table gives it. */
+function describeFailure(error: unknown, url: URL, elapsedMs: number, notFoundHint: string | undefined): ConnectorError {
+  if (error instanceof RequestError) {
+    if (error.name === 'AbortError' || error.code === 'ERR_ABORTED') return transientError('The request was cancelled: the sync is stopping.', { cause: error });
+    const statusCode = error instanceof HTTPError ? error.response.statusCode : undefined;
+    const title = error instanceof HTTPError ? errorTitle(error.response.body) : undefined;
+    return failureFor({ statusCode, errorCode: error.code }, url, elapsedMs, { title, notFoundHint }, error);
   }
+  const detail = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  return systemError('The request to Rootly failed unexpectedly.', { internal: detail, cause: error });
+}
+
+function failureFor(
+  facts: ResponseFacts,
+  url: URL,
+  elapsedMs: number,
+  extra: Pick<FailureContext, 'title' | 'notFoundHint' | 'location'>,
+  cause?: unknown,
+): ConnectorError {
+  const treatment = treatmentOf(facts);
+  const context: FailureContext = { ...facts, ...extra, seconds: Math.round(elapsedMs / 1000), origin: url.origin, host: url.hostname, path: url.pathname };
+  return new ConnectorError(treatment.failureType, treatment.message(context), { internal: `GET ${url.pathname}: ${treatment.name}`, cause });
 }
 
 /** The first JSON:API error title, or Rootly's `{"error": ...}` form, when the body has one. */

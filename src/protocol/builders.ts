@@ -1,8 +1,6 @@
 import type { ConnectorError } from '../errors.js';
 import type {
   JsonObject,
-  LogLevel,
-  LogMessage,
   RecordMessage,
   StateMessage,
   StreamStatus,
@@ -35,6 +33,7 @@ export function errorTrace(error: ConnectorError): TraceMessage {
         message: error.message,
         failure_type: error.failureType,
         ...(error.internalMessage ? { internal_message: error.internalMessage } : {}),
+        stack_trace: error.fullStack,
         ...(error.stream ? { stream_descriptor: { name: error.stream } } : {}),
       },
     },
@@ -50,10 +49,6 @@ export function streamState(stream: string, state: JsonObject, recordCount: numb
       sourceStats: { recordCount },
     },
   };
-}
-
-export function log(level: LogLevel, message: string): LogMessage {
-  return { type: 'LOG', log: { level, message } };
 }
 
 export function recordMessage(stream: string, data: JsonObject, emittedAt: number): RecordMessage {

@@ -7,7 +7,6 @@ export type FailureType = 'system_error' | 'config_error' | 'transient_error';
 export type LogLevel = 'FATAL' | 'ERROR' | 'WARN' | 'INFO' | 'DEBUG' | 'TRACE';
 export type StreamStatus = 'STARTED' | 'RUNNING' | 'COMPLETE' | 'INCOMPLETE';
 export type SyncMode = 'full_refresh' | 'incremental';
-export type DestinationSyncMode = 'append' | 'overwrite' | 'append_dedup' | 'overwrite_dedup';
 
 export interface StreamDescriptor {
   name: string;

@@ -1,45 +1,15 @@
-import type { AuditResource } from '../stream/page-source.js';
+import { AUTOMATION_USER_AGENT, EVENTS, ITEM_KINDS, SOURCES, USER_AGENTS, USERS } from 'rootly-vocabulary';
+import type { AuditResource } from '../rootly/audits.js';
 
 /**
  * Deterministic, realistic audit logs: the same minute always holds the same events, so the same
  * time range always yields the same records, and time moving on brings new ones. Each minute's
- * events are derived from a hash of (seed, minute); nothing is stored.
+ * events are derived from a hash of (seed, minute); nothing is stored. The words (item types,
+ * users, user agents) are the shared Rootly vocabulary, which the mock Rootly server speaks too.
  */
 
 const MINUTE_MS = 60_000;
 const MAX_EVENTS_PER_MINUTE = 6;
-
-const USERS = [
-  { id: 1001, name: 'Maya Chen', email: 'maya.chen@example.com' },
-  { id: 1002, name: 'Jordan Alvarez', email: 'jordan.alvarez@example.com' },
-  { id: 1003, name: 'Priya Natarajan', email: 'priya.natarajan@example.com' },
-  { id: 1004, name: 'Sam Okafor', email: 'sam.okafor@example.com' },
-  { id: 1005, name: 'Elena Petrova', email: 'elena.petrova@example.com' },
-  { id: 1006, name: 'Terraform Bot', email: 'terraform-bot@example.com' },
-] as const;
-
-const ITEM_TYPES = [
-  { type: 'Incident', display: 'Incident', fields: ['status', 'severity_id', 'title', 'summary'] },
-  { type: 'Schedule', display: 'Schedule', fields: ['name', 'time_zone', 'description'] },
-  { type: 'Alerts::Source', display: 'Alert Source', fields: ['name', 'status', 'source_type'] },
-  { type: 'EscalationPolicy', display: 'Escalation Policy', fields: ['name', 'repeat_count'] },
-  { type: 'Group', display: 'Team', fields: ['name', 'slack_channels'] },
-  { type: 'Service', display: 'Service', fields: ['name', 'color', 'public_description'] },
-  { type: 'GeniusWorkflow', display: 'Workflow', fields: ['name', 'enabled', 'triggers'] },
-  { type: 'Membership', display: 'Membership', fields: ['role', 'time_zone'] },
-  { type: 'ApiKey', display: 'API Key', fields: ['name', 'expires_at'] },
-  { type: 'Severity', display: 'Severity', fields: ['name', 'color', 'severity'] },
-] as const;
-
-const EVENTS = ['create', 'update', 'update', 'update', 'destroy'] as const;
-const SOURCES = ['web', 'web', 'api', 'slack', 'mobile', 'scim', 'oauth'] as const;
-const USER_AGENTS = [
-  'Mozilla/5.0 (Macintosh; Intel Mac OS X 14_5) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Safari/605.1.15',
-  'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36',
-  'Terraform/1.9.8 terraform-provider-rootly/2.14.0',
-  'Rootly/3.42 (iPhone; iOS 18.1)',
-  'Slackbot 1.0 (+https://api.slack.com/robots)',
-] as const;
 
 /** A small, fast 32-bit hash (murmur3 finaliser) so that every value is a pure function of its inputs. */
 function mix(...values: number[]): number {
@@ -106,19 +76,19 @@ export function syntheticResource(event: SyntheticEvent, seed: number): AuditRes
   const h = (salt: number): number => mix(seed, event.minute, event.slot, salt);
   const numericId = event.minute * 10 + event.slot;
   const user = pick(USERS, h(11));
-  const item = pick(ITEM_TYPES, h(12));
+  const item = pick(ITEM_KINDS, h(12));
   const action = pick(EVENTS, h(13));
   const field = pick(item.fields, h(14));
   const itemId = `${hex(h(15), 8)}-${hex(h(16), 4)}-4${hex(h(17), 3)}-a${hex(h(18), 3)}-${hex(h(19), 12)}`;
   const before = action === 'create' ? null : `${field}-v${h(20) % 9}`;
   const after = action === 'destroy' ? null : `${field}-v${(h(20) % 9) + 1}`;
-  const source = user.id === 1006 ? 'api' : pick(SOURCES, h(21));
+  const source = user.automation ? 'api' : pick(SOURCES, h(21));
   return {
     id: String(numericId),
     type: 'audits',
     attributes: {
       event: action,
-      item_type: item.type,
+      item_type: item.itemType,
       item_type_display: item.display,
       item_id: itemId,
       object: { id: itemId, [field]: after },
@@ -127,7 +97,7 @@ export function syntheticResource(event: SyntheticEvent, seed: number): AuditRes
       user_name: user.name,
       user_email: user.email,
       ip_address: `203.0.113.${h(22) % 254 + 1}`,
-      user_agent: user.id === 1006 ? USER_AGENTS[2] : pick(USER_AGENTS, h(23)),
+      user_agent: user.automation ? AUTOMATION_USER_AGENT : pick(USER_AGENTS, h(23)),
       request_id: `${hex(h(24), 8)}-${hex(h(25), 4)}-${hex(h(26), 4)}-${hex(h(27), 4)}-${hex(h(28), 12)}`,
       session_id: source === 'web' ? hex(h(29), 32) : null,
       source,

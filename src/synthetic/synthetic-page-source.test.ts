@@ -1,5 +1,6 @@
 import { describe, expect, test } from '@jest/globals';
-import type { AuditResource, TimeRange } from '../stream/page-source.js';
+import type { AuditResource } from '../rootly/audits.js';
+import type { TimeRange } from '../stream/page-source.js';
 import { SyntheticPageSource } from './synthetic-page-source.js';
 
 const WEEK: TimeRange = { start: '2025-03-31T00:00:00Z', end: '2025-04-07T00:00:00Z' };

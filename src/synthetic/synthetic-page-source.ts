@@ -1,4 +1,5 @@
 import { instantToMillis, parseInstantOrThrow } from '../cursor/instant.js';
+import type { AuditResource } from '../rootly/audits.js';
 import type { Page, PageRequest, PageSource } from '../stream/page-source.js';
 import { syntheticEvents, syntheticResource } from './generator.js';
 
@@ -10,10 +11,10 @@ export const SYNTHETIC_SEED = 20_240_601;
  * that honours `sort=created_at`, so that a synthetic sync runs the same windows, cursor, state and
  * status code as a real one.
  */
-export class SyntheticPageSource implements PageSource {
+export class SyntheticPageSource implements PageSource<AuditResource> {
   constructor(private readonly seed: number = SYNTHETIC_SEED) {}
 
-  async fetchPage(request: PageRequest): Promise<Page> {
+  fetchPage(request: PageRequest): Promise<Page<AuditResource>> {
     const pageNumber = request.link === undefined ? 1 : Number(request.link.slice(LINK_PREFIX.length));
     const startMs = instantToMillis(parseInstantOrThrow(request.range.start, 'range start'));
     const endMs = instantToMillis(parseInstantOrThrow(request.range.end, 'range end'));
@@ -25,6 +26,6 @@ export class SyntheticPageSource implements PageSource {
       total += 1;
     }
     const hasNext = skip + request.pageSize < total;
-    return { resources, nextLink: hasNext ? `${LINK_PREFIX}${pageNumber + 1}` : null, totalCount: total };
+    return Promise.resolve({ resources, nextLink: hasNext ? `${LINK_PREFIX}${pageNumber + 1}` : null, totalCount: total });
   }
 }

@@ -6,7 +6,7 @@
  *   npm run test:acceptance
  */
 import { isDeepStrictEqual } from 'node:util';
-import { generateDataset, startMockRootly, type MockRootly } from '../../src/mock-rootly/index.js';
+import { generateDataset, startMockRootly, type MockRootly } from '../../mock-rootly/src/index.js';
 import { errorTraces, type RunResult } from '../helpers/connector.js';
 import { loadAcceptanceConfig, readConfig, resolveConfigPath, type BasicReadTest } from './acceptance-config.js';
 import {
@@ -493,10 +493,20 @@ describe('http_sync', () => {
 
 // ----------------------------------------------------------------------------------- image content
 
+/** The registry packages package.json declares for production (what the licence notice names). */
 function productionDependencies(): Record<string, string> {
   const manifest = readProjectJson('package.json');
   const dependencies = isObject(manifest) ? manifest['dependencies'] : undefined;
-  return isObject(dependencies) ? (dependencies as Record<string, string>) : {};
+  const declared = isObject(dependencies) ? (dependencies as Record<string, string>) : {};
+  return Object.fromEntries(Object.entries(declared).filter(([name]) => !isOwnWorkspace(name)));
+}
+
+/** The project's own workspaces are linked, not installed: first-party code, bundled without a notice. */
+function isOwnWorkspace(name: string): boolean {
+  const lock = readProjectJson('package-lock.json');
+  const packages = isObject(lock) ? lock['packages'] : undefined;
+  const entry = isObject(packages) ? packages[`node_modules/${name}`] : undefined;
+  return isObject(entry) && entry['link'] === true;
 }
 
 describe('image_contents', () => {

@@ -48,7 +48,8 @@ function checkModel(value: Record<string, unknown>, name: ModelName, path: Path,
       continue;
     }
     if (item === undefined || item === null) continue;
-    const type: FieldType = name === 'Section' && key === 'tests' ? { kind: 'list', model: SECTION_TEST_MODELS[section ?? ''] ?? 'Section' } : field.type;
+    const type: FieldType =
+      name === 'Section' && key === 'tests' ? { kind: 'list', model: SECTION_TEST_MODELS[section ?? ''] ?? 'Section' } : field.type;
     checkValue(item, type, [...path, key], problems, key);
   }
 }
@@ -69,10 +70,12 @@ function checkValue(value: unknown, type: FieldType, path: Path, problems: Probl
       if (!Array.isArray(value) || value.some((item) => typeof item !== 'string')) problems.add(path, 'value is not a list of strings');
       return;
     case 'non-negative-integer':
-      if (!Number.isInteger(value) || (value as number) < 0) problems.add(path, 'ensure this value is an integer greater than or equal to 0');
+      if (!Number.isInteger(value) || (value as number) < 0)
+        problems.add(path, 'ensure this value is an integer greater than or equal to 0');
       return;
     case 'enum':
-      if (typeof value !== 'string' || !type.values.includes(value)) problems.add(path, `value is not a valid enumeration member; permitted: ${type.values.join(', ')}`);
+      if (typeof value !== 'string' || !type.values.includes(value))
+        problems.add(path, `value is not a valid enumeration member; permitted: ${type.values.join(', ')}`);
       return;
     case 'regex':
       if (typeof value !== 'string' || !type.pattern.test(value)) problems.add(path, `must be ${type.meaning}`);
@@ -88,7 +91,8 @@ function checkNested(value: unknown, type: Extract<FieldType, { model: ModelName
     else problems.add(path, 'value is not a valid dict');
     return;
   }
-  const lists: Array<[Path, unknown]> = type.kind === 'list' ? [[path, value]] : isObject(value) ? Object.entries(value).map(([k, v]) => [[...path, k], v]) : [];
+  const lists: Array<[Path, unknown]> =
+    type.kind === 'list' ? [[path, value]] : isObject(value) ? Object.entries(value).map(([k, v]) => [[...path, k], v]) : [];
   if (type.kind === 'map-of-lists' && !isObject(value)) problems.add(path, 'value is not a valid dict');
   for (const [listPath, list] of lists) {
     if (!Array.isArray(list)) {
@@ -109,7 +113,8 @@ function sectionTests(document: Record<string, unknown>, section: string): Array
   const tests = isObject(value) ? value['tests'] : undefined;
   if (!Array.isArray(tests)) return [];
   return tests.flatMap((entry, index): Array<[Path, Record<string, unknown>]> =>
-    isObject(entry) ? [[['acceptance_tests', section, 'tests', index], entry]] : []);
+    isObject(entry) ? [[['acceptance_tests', section, 'tests', index], entry]] : [],
+  );
 }
 
 const present = (value: unknown): boolean => value !== undefined && value !== null;
@@ -126,13 +131,17 @@ function checkValidators(document: Record<string, unknown>, problems: Problems):
   for (const [path, test] of sectionTests(document, 'basic_read')) {
     const expect = test['expect_records'];
     if (isObject(expect)) {
-      if (present(expect['path']) && nonEmpty(expect['bypass_reason'])) problems.add([...path, 'expect_records', 'path'], "You can't set a bypass_reason if a path is set");
-      if (!present(expect['path']) && !nonEmpty(expect['bypass_reason'])) problems.add([...path, 'expect_records', 'path'], 'A path or a bypass_reason must be set');
+      if (present(expect['path']) && nonEmpty(expect['bypass_reason']))
+        problems.add([...path, 'expect_records', 'path'], "You can't set a bypass_reason if a path is set");
+      if (!present(expect['path']) && !nonEmpty(expect['bypass_reason']))
+        problems.add([...path, 'expect_records', 'path'], 'A path or a bypass_reason must be set');
     }
     const files = test['file_types'];
     if (isObject(files)) {
-      if (pydanticBool(files['skip_test']) === true && present(files['unsupported_types'])) problems.add([...path, 'file_types'], "You can't set 'unsupported_types' if the test is skipped.");
-      if (pydanticBool(files['skip_test']) !== true && present(files['bypass_reason'])) problems.add([...path, 'file_types'], "You can't set 'bypass_reason' if the test is not skipped.");
+      if (pydanticBool(files['skip_test']) === true && present(files['unsupported_types']))
+        problems.add([...path, 'file_types'], "You can't set 'unsupported_types' if the test is skipped.");
+      if (pydanticBool(files['skip_test']) !== true && present(files['bypass_reason']))
+        problems.add([...path, 'file_types'], "You can't set 'bypass_reason' if the test is not skipped.");
     }
   }
   for (const [path, test] of sectionTests(document, 'spec')) {
@@ -145,34 +154,57 @@ function checkValidators(document: Record<string, unknown>, problems: Problems):
 
 /** Names listed without a bypass_reason. */
 const withoutReason = (list: unknown): unknown[] =>
-  (Array.isArray(list) ? list : []).filter((entry) => !isObject(entry) || !nonEmpty(entry['bypass_reason'])).map((entry) => (isObject(entry) ? entry['name'] : entry));
+  (Array.isArray(list) ? list : [])
+    .filter((entry) => !isObject(entry) || !nonEmpty(entry['bypass_reason']))
+    .map((entry) => (isObject(entry) ? entry['name'] : entry));
 
 function checkHighStrictness(document: Record<string, unknown>, problems: Problems): void {
   const sections = isObject(document['acceptance_tests']) ? document['acceptance_tests'] : {};
   for (const section of MANDATORY_AT_HIGH) {
     const value = sections[section];
     if (!isObject(value) || (!Array.isArray(value['tests']) && !nonEmpty(value['bypass_reason']))) {
-      problems.add(['acceptance_tests', section], 'it was not configured but must be according to the current high test strictness level (give it tests, or a bypass_reason)');
+      problems.add(
+        ['acceptance_tests', section],
+        'it was not configured but must be according to the current high test strictness level (give it tests, or a bypass_reason)',
+      );
     }
   }
   for (const [path, test] of sectionTests(document, 'basic_read')) {
     if (present(test['configured_catalog_path'])) {
-      problems.add([...path, 'configured_catalog_path'], "High strictness level error: you can't set a custom configured catalog on the basic read test when strictness level is high.");
+      problems.add(
+        [...path, 'configured_catalog_path'],
+        "High strictness level error: you can't set a custom configured catalog on the basic read test when strictness level is high.",
+      );
     }
-    if (!present(test['expect_records'])) problems.add([...path, 'expect_records'], 'High strictness level error: expect_records must be configured for the basic_read test.');
+    if (!present(test['expect_records']))
+      problems.add([...path, 'expect_records'], 'High strictness level error: expect_records must be configured for the basic_read test.');
     const unexplained = withoutReason(test['empty_streams']);
-    if (unexplained.length > 0) problems.add([...path, 'empty_streams'], `A bypass_reason must be filled in for all empty streams when test_strictness_level is set to high (${unexplained.join(', ')}).`);
+    if (unexplained.length > 0)
+      problems.add(
+        [...path, 'empty_streams'],
+        `A bypass_reason must be filled in for all empty streams when test_strictness_level is set to high (${unexplained.join(', ')}).`,
+      );
   }
   for (const [path, test] of sectionTests(document, 'full_refresh')) {
     const ignored = isObject(test['ignored_fields']) ? Object.values(test['ignored_fields']).flatMap((list) => withoutReason(list)) : [];
-    if (ignored.length > 0) problems.add([...path, 'ignored_fields'], 'A bypass_reason must be filled in for all ignored fields when test_strictness_level is set to high.');
+    if (ignored.length > 0)
+      problems.add(
+        [...path, 'ignored_fields'],
+        'A bypass_reason must be filled in for all ignored fields when test_strictness_level is set to high.',
+      );
   }
   for (const [path, test] of sectionTests(document, 'incremental')) {
     const future = test['future_state'];
     if (!isObject(future) || (!nonEmpty(future['future_state_path']) && !present(future['bypass_reason']))) {
-      problems.add([...path, 'future_state'], 'High test strictness level error: a future state configuration must be provided in high test strictness level or a bypass reason should be filled.');
+      problems.add(
+        [...path, 'future_state'],
+        'High test strictness level error: a future state configuration must be provided in high test strictness level or a bypass reason should be filled.',
+      );
     } else if (withoutReason(future['missing_streams']).length > 0) {
-      problems.add([...path, 'future_state', 'missing_streams'], 'High test strictness level error: all missing_streams must have a bypass reason specified.');
+      problems.add(
+        [...path, 'future_state', 'missing_streams'],
+        'High test strictness level error: all missing_streams must have a bypass reason specified.',
+      );
     }
   }
 }

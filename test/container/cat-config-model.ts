@@ -32,12 +32,29 @@ export function pydanticBool(value: unknown): boolean | undefined {
 }
 
 export type ModelName =
-  | 'Config' | 'AcceptanceTestConfigurations' | 'Section' | 'SpecTestConfig' | 'ConnectionTestConfig'
-  | 'DiscoveryTestConfig' | 'BasicReadTestConfig' | 'FullRefreshConfig' | 'IncrementalConfig'
-  | 'ConnectorAttributesConfig' | 'TestConnectorDocumentationConfig' | 'BackwardCompatibilityTestsConfig'
-  | 'OAuthTestConfig' | 'ExpectedRecordsConfig' | 'EmptyStreamConfiguration' | 'IgnoredFieldsConfiguration'
-  | 'NoPrimaryKeyConfiguration' | 'BypassOnly' | 'FileTypesConfig' | 'UnsupportedFileTypeConfig'
-  | 'ClientContainerConfig' | 'FutureStateConfig' | 'FutureStateCursorFormatConfiguration'
+  | 'Config'
+  | 'AcceptanceTestConfigurations'
+  | 'Section'
+  | 'SpecTestConfig'
+  | 'ConnectionTestConfig'
+  | 'DiscoveryTestConfig'
+  | 'BasicReadTestConfig'
+  | 'FullRefreshConfig'
+  | 'IncrementalConfig'
+  | 'ConnectorAttributesConfig'
+  | 'TestConnectorDocumentationConfig'
+  | 'BackwardCompatibilityTestsConfig'
+  | 'OAuthTestConfig'
+  | 'ExpectedRecordsConfig'
+  | 'EmptyStreamConfiguration'
+  | 'IgnoredFieldsConfiguration'
+  | 'NoPrimaryKeyConfiguration'
+  | 'BypassOnly'
+  | 'FileTypesConfig'
+  | 'UnsupportedFileTypeConfig'
+  | 'ClientContainerConfig'
+  | 'FutureStateConfig'
+  | 'FutureStateCursorFormatConfiguration'
   | 'FutureStateCursorFormatStreamConfiguration';
 
 /** What a key's value must be. */
@@ -83,7 +100,11 @@ const named = (pythonClass: string): ModelDefinition => ({
   extra: 'forbid',
   fields: { name: { type: { kind: 'string' }, required: true }, bypass_reason: t.bypassReason },
 });
-const bypassOnly: ModelDefinition = { pythonClass: 'AllowedHostsConfiguration / SuggestedStreamsConfiguration', extra: 'forbid', fields: { bypass_reason: t.bypassReason } };
+const bypassOnly: ModelDefinition = {
+  pythonClass: 'AllowedHostsConfiguration / SuggestedStreamsConfiguration',
+  extra: 'forbid',
+  fields: { bypass_reason: t.bypassReason },
+};
 
 export const CAT_MODELS: Record<ModelName, ModelDefinition> = {
   Config: {
@@ -101,19 +122,32 @@ export const CAT_MODELS: Record<ModelName, ModelDefinition> = {
     pythonClass: 'AcceptanceTestConfigurations',
     extra: 'forbid',
     fields: {
-      spec: t.model('Section'), connection: t.model('Section'), discovery: t.model('Section'), basic_read: t.model('Section'),
-      full_refresh: t.model('Section'), incremental: t.model('Section'), connector_attributes: t.model('Section'),
-      connector_documentation: t.model('Section'), client_container_config: t.model('ClientContainerConfig'),
+      spec: t.model('Section'),
+      connection: t.model('Section'),
+      discovery: t.model('Section'),
+      basic_read: t.model('Section'),
+      full_refresh: t.model('Section'),
+      incremental: t.model('Section'),
+      connector_attributes: t.model('Section'),
+      connector_documentation: t.model('Section'),
+      client_container_config: t.model('ClientContainerConfig'),
     },
   },
   // GenericTestConfig[T]: `tests` is a list of the section's own model (SECTION_TEST_MODELS below).
-  Section: { pythonClass: 'GenericTestConfig', extra: 'ignore', fields: { bypass_reason: t.bypassReason, tests: { type: { kind: 'list', model: 'Section' } } } },
+  Section: {
+    pythonClass: 'GenericTestConfig',
+    extra: 'ignore',
+    fields: { bypass_reason: t.bypassReason, tests: { type: { kind: 'list', model: 'Section' } } },
+  },
   SpecTestConfig: {
     pythonClass: 'SpecTestConfig',
     extra: 'forbid',
     fields: {
-      spec_path: { type: { kind: 'string' }, default: 'secrets/spec.json' }, config_path: t.configPath, timeout_seconds: t.timeout,
-      deployment_mode: t.deploymentMode, backward_compatibility_tests_config: t.model('BackwardCompatibilityTestsConfig'),
+      spec_path: { type: { kind: 'string' }, default: 'secrets/spec.json' },
+      config_path: t.configPath,
+      timeout_seconds: t.timeout,
+      deployment_mode: t.deploymentMode,
+      backward_compatibility_tests_config: t.model('BackwardCompatibilityTestsConfig'),
       auth_default_method: t.model('OAuthTestConfig'),
     },
   },
@@ -121,15 +155,19 @@ export const CAT_MODELS: Record<ModelName, ModelDefinition> = {
     pythonClass: 'ConnectionTestConfig',
     extra: 'forbid',
     fields: {
-      config_path: t.configPath, status: { type: { kind: 'enum', values: ['succeed', 'failed', 'exception'] }, default: 'succeed' },
-      timeout_seconds: t.timeout, deployment_mode: t.deploymentMode,
+      config_path: t.configPath,
+      status: { type: { kind: 'enum', values: ['succeed', 'failed', 'exception'] }, default: 'succeed' },
+      timeout_seconds: t.timeout,
+      deployment_mode: t.deploymentMode,
     },
   },
   DiscoveryTestConfig: {
     pythonClass: 'DiscoveryTestConfig',
     extra: 'forbid',
     fields: {
-      config_path: t.configPath, timeout_seconds: t.timeout, deployment_mode: t.deploymentMode,
+      config_path: t.configPath,
+      timeout_seconds: t.timeout,
+      deployment_mode: t.deploymentMode,
       backward_compatibility_tests_config: t.model('BackwardCompatibilityTestsConfig'),
       validate_primary_keys_data_type: { ...t.boolean, default: true },
     },
@@ -138,29 +176,45 @@ export const CAT_MODELS: Record<ModelName, ModelDefinition> = {
     pythonClass: 'BasicReadTestConfig',
     extra: 'forbid',
     fields: {
-      config_path: t.configPath, deployment_mode: t.deploymentMode, configured_catalog_path: t.catalogPath,
-      empty_streams: t.list('EmptyStreamConfiguration'), expect_records: t.model('ExpectedRecordsConfig'),
-      validate_schema: { ...t.boolean, default: true }, validate_stream_statuses: t.boolean,
-      validate_state_messages: { ...t.boolean, default: true }, validate_primary_keys_data_type: { ...t.boolean, default: true },
-      fail_on_extra_columns: { ...t.boolean, default: true }, validate_data_points: { ...t.boolean, default: false },
-      expect_trace_message_on_failure: { ...t.boolean, default: true }, timeout_seconds: t.timeout,
-      file_types: t.model('FileTypesConfig'), client_container_config: t.model('ClientContainerConfig'),
+      config_path: t.configPath,
+      deployment_mode: t.deploymentMode,
+      configured_catalog_path: t.catalogPath,
+      empty_streams: t.list('EmptyStreamConfiguration'),
+      expect_records: t.model('ExpectedRecordsConfig'),
+      validate_schema: { ...t.boolean, default: true },
+      validate_stream_statuses: t.boolean,
+      validate_state_messages: { ...t.boolean, default: true },
+      validate_primary_keys_data_type: { ...t.boolean, default: true },
+      fail_on_extra_columns: { ...t.boolean, default: true },
+      validate_data_points: { ...t.boolean, default: false },
+      expect_trace_message_on_failure: { ...t.boolean, default: true },
+      timeout_seconds: t.timeout,
+      file_types: t.model('FileTypesConfig'),
+      client_container_config: t.model('ClientContainerConfig'),
     },
   },
   FullRefreshConfig: {
     pythonClass: 'FullRefreshConfig',
     extra: 'forbid',
     fields: {
-      config_path: t.configPath, configured_catalog_path: t.catalogPath, timeout_seconds: t.timeout, deployment_mode: t.deploymentMode,
-      ignored_fields: { type: { kind: 'map-of-lists', model: 'IgnoredFieldsConfiguration' } }, client_container_config: t.model('ClientContainerConfig'),
+      config_path: t.configPath,
+      configured_catalog_path: t.catalogPath,
+      timeout_seconds: t.timeout,
+      deployment_mode: t.deploymentMode,
+      ignored_fields: { type: { kind: 'map-of-lists', model: 'IgnoredFieldsConfiguration' } },
+      client_container_config: t.model('ClientContainerConfig'),
     },
   },
   IncrementalConfig: {
     pythonClass: 'IncrementalConfig',
     extra: 'forbid',
     fields: {
-      config_path: t.configPath, configured_catalog_path: t.catalogPath, future_state: t.model('FutureStateConfig'),
-      timeout_seconds: t.timeout, deployment_mode: t.deploymentMode, skip_comprehensive_incremental_tests: { ...t.boolean, default: false },
+      config_path: t.configPath,
+      configured_catalog_path: t.catalogPath,
+      future_state: t.model('FutureStateConfig'),
+      timeout_seconds: t.timeout,
+      deployment_mode: t.deploymentMode,
+      skip_comprehensive_incremental_tests: { ...t.boolean, default: false },
       client_container_config: t.model('ClientContainerConfig'),
     },
   },
@@ -168,17 +222,28 @@ export const CAT_MODELS: Record<ModelName, ModelDefinition> = {
     pythonClass: 'ConnectorAttributesConfig',
     extra: 'forbid',
     fields: {
-      timeout_seconds: t.timeout, config_path: t.configPath, streams_without_primary_key: t.list('NoPrimaryKeyConfiguration'),
-      allowed_hosts: t.model('BypassOnly'), suggested_streams: t.model('BypassOnly'),
+      timeout_seconds: t.timeout,
+      config_path: t.configPath,
+      streams_without_primary_key: t.list('NoPrimaryKeyConfiguration'),
+      allowed_hosts: t.model('BypassOnly'),
+      suggested_streams: t.model('BypassOnly'),
     },
   },
-  TestConnectorDocumentationConfig: { pythonClass: 'TestConnectorDocumentationConfig', extra: 'forbid', fields: { timeout_seconds: t.timeout, config_path: t.configPath } },
+  TestConnectorDocumentationConfig: {
+    pythonClass: 'TestConnectorDocumentationConfig',
+    extra: 'forbid',
+    fields: { timeout_seconds: t.timeout, config_path: t.configPath },
+  },
   BackwardCompatibilityTestsConfig: {
     pythonClass: 'BackwardCompatibilityTestsConfig',
     extra: 'forbid',
     fields: { previous_connector_version: { ...t.semver, default: 'latest' }, disable_for_version: t.semver },
   },
-  OAuthTestConfig: { pythonClass: 'OAuthTestConfig', extra: 'forbid', fields: { oauth: { ...t.boolean, default: true }, bypass_reason: t.bypassReason } },
+  OAuthTestConfig: {
+    pythonClass: 'OAuthTestConfig',
+    extra: 'forbid',
+    fields: { oauth: { ...t.boolean, default: true }, bypass_reason: t.bypassReason },
+  },
   ExpectedRecordsConfig: {
     pythonClass: 'ExpectedRecordsConfig',
     extra: 'forbid',
@@ -191,19 +256,29 @@ export const CAT_MODELS: Record<ModelName, ModelDefinition> = {
   FileTypesConfig: {
     pythonClass: 'FileTypesConfig',
     extra: 'forbid',
-    fields: { bypass_reason: t.bypassReason, unsupported_types: t.list('UnsupportedFileTypeConfig'), skip_test: { ...t.boolean, default: false } },
+    fields: {
+      bypass_reason: t.bypassReason,
+      unsupported_types: t.list('UnsupportedFileTypeConfig'),
+      skip_test: { ...t.boolean, default: false },
+    },
   },
   UnsupportedFileTypeConfig: {
     pythonClass: 'UnsupportedFileTypeConfig',
     extra: 'forbid',
-    fields: { extension: { type: { kind: 'regex', pattern: /^\..+$/, meaning: "a file extension such as '.csv'" }, required: true }, bypass_reason: t.bypassReason },
+    fields: {
+      extension: { type: { kind: 'regex', pattern: /^\..+$/, meaning: "a file extension such as '.csv'" }, required: true },
+      bypass_reason: t.bypassReason,
+    },
   },
   ClientContainerConfig: {
     pythonClass: 'ClientContainerConfig',
     extra: 'forbid',
     fields: {
-      secrets_path: t.string, client_container_dockerfile_path: t.string, setup_command: { type: { kind: 'string-list' } },
-      teardown_command: { type: { kind: 'string-list' } }, between_syncs_command: { type: { kind: 'string-list' } },
+      secrets_path: t.string,
+      client_container_dockerfile_path: t.string,
+      setup_command: { type: { kind: 'string-list' } },
+      teardown_command: { type: { kind: 'string-list' } },
+      between_syncs_command: { type: { kind: 'string-list' } },
       final_teardown_command: { type: { kind: 'string-list' } },
     },
   },
@@ -211,7 +286,9 @@ export const CAT_MODELS: Record<ModelName, ModelDefinition> = {
     pythonClass: 'FutureStateConfig',
     extra: 'forbid',
     fields: {
-      future_state_path: t.string, missing_streams: t.list('EmptyStreamConfiguration'), bypass_reason: t.bypassReason,
+      future_state_path: t.string,
+      missing_streams: t.list('EmptyStreamConfiguration'),
+      bypass_reason: t.bypassReason,
       cursor_format: t.model('FutureStateCursorFormatConfiguration'),
     },
   },

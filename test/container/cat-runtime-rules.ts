@@ -7,14 +7,22 @@ import type { NamedReason } from './acceptance-config.js';
 import { isObject } from './project.js';
 
 /** Streams of the catalog, not declared empty, of which the expected-records file holds no record. */
-export function streamsWithoutExpectedRecords(catalog: ConfiguredCatalog, emptyStreams: readonly NamedReason[], expectedLines: readonly unknown[]): string[] {
+export function streamsWithoutExpectedRecords(
+  catalog: ConfiguredCatalog,
+  emptyStreams: readonly NamedReason[],
+  expectedLines: readonly unknown[],
+): string[] {
   const empty = new Set(emptyStreams.map((stream) => stream.name));
   const seeded = new Set(expectedLines.map((line) => (isObject(line) ? line['stream'] : undefined)));
   return catalog.streams.map((s) => s.stream.name).filter((name) => !empty.has(name) && !seeded.has(name));
 }
 
 /** Incremental-capable streams of the catalog that the future-state file neither holds nor declares missing. */
-export function streamsWithoutFutureState(catalog: ConfiguredCatalog, futureStates: unknown, missingStreams: readonly NamedReason[]): string[] {
+export function streamsWithoutFutureState(
+  catalog: ConfiguredCatalog,
+  futureStates: unknown,
+  missingStreams: readonly NamedReason[],
+): string[] {
   const missing = new Set(missingStreams.map((stream) => stream.name));
   const states = Array.isArray(futureStates) ? futureStates : [];
   const inStates = new Set(

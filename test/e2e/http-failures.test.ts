@@ -1,4 +1,4 @@
-import type { FaultKind, MockRootly } from '../../src/mock-rootly/index.js';
+import type { FaultKind, MockRootly } from '../../mock-rootly/src/index.js';
 import { CATALOG, errorTraces, records, runConnector, stateMessages, streamStatuses, type RunResult } from '../helpers/connector.js';
 import { API_KEY, dataset, duplicates, expectNoSecret, mockConfig, mockRootly, sortedIds } from '../helpers/fixtures.js';
 

@@ -1,4 +1,4 @@
-import type { MockRootly } from '../../src/mock-rootly/index.js';
+import type { MockRootly } from '../../mock-rootly/src/index.js';
 import { CATALOG, records, runConnector } from '../helpers/connector.js';
 import { dataset, duplicates, expectNoSecret, mockConfig, mockRootly, sortedIds } from '../helpers/fixtures.js';
 

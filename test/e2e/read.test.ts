@@ -1,9 +1,9 @@
-import { generateDataset, type MockRootly } from '../../src/mock-rootly/index.js';
+import { generateDataset, type MockRootly } from '../../mock-rootly/src/index.js';
 import {
   CATALOG, committedRecords, records, runConnector, stateMessages, states, streamStatuses, type RunResult,
 } from '../helpers/connector.js';
 import { dataset, duplicates, expectNoSecret, HOUR, mockConfig, mockRootly, sortedIds } from '../helpers/fixtures.js';
-import type { AuditResource } from '../../src/stream/page-source.js';
+import type { AuditResource } from '../../src/rootly/audits.js';
 
 const read = (config: unknown, state?: unknown, syncMode: 'incremental' | 'full_refresh' = 'incremental'): Promise<RunResult> =>
   runConnector(['read', '--config', '{config}', '--catalog', '{catalog}', ...(state ? ['--state', '{state}'] : [])], {

@@ -1,5 +1,5 @@
-import type { AuditResource } from '../../src/stream/page-source.js';
-import { generateDataset, startMockRootly, type MockRootly, type MockRootlyOptions } from '../../src/mock-rootly/index.js';
+import type { AuditResource } from '../../src/rootly/audits.js';
+import { generateDataset, startMockRootly, type MockRootly, type MockRootlyOptions } from '../../mock-rootly/src/index.js';
 import type { RunResult } from './connector.js';
 
 /** A distinctive key: every test asserts it never appears in any byte of output. */

@@ -6,9 +6,8 @@
  *
  * Replay a failure with CHAOS_SEED=<seed printed at the start>.
  */
-import { FAULT_KINDS, startMockRootly, type FaultKind, type FaultRule, type MockRootly, type MockRootlyOptions } from '../../src/mock-rootly/index.js';
-import { formatWithOffset } from '../../src/mock-rootly/instants.js';
-import type { AuditResource } from '../../src/stream/page-source.js';
+import { FAULT_KINDS, formatWithOffset, startMockRootly, type FaultKind, type FaultRule, type MockRootly, type MockRootlyOptions } from '../../mock-rootly/src/index.js';
+import type { AuditResource } from '../../src/rootly/audits.js';
 import { errorTraces } from '../helpers/connector.js';
 import {
   FAILURE_OF, HOUR, datasetIds, edgeClusterDataset, expectNoLeak, expectSafeOutcome, firedKinds, floorHour, idDiff, lastState, readSync,
@@ -81,7 +80,7 @@ async function runScenario(scenario: Scenario, inspect?: (outcome: ScenarioOutco
     const verdict = await expectSafeOutcome(result, { mock, data, config, key, label: `${label} seed=${seed} CHAOS_SEED=${SEED}` });
     expectRequestsCarriedKeyOnlyAsBearer(mock, key, label);
     summary.push(
-      `${label.padEnd(52)} seed=${seed} ${verdict.outcome.padEnd(8)} ${String(verdict.failureType ?? '').padEnd(15)} records=${verdict.records}/${data.length} committed=${verdict.committed}` +
+      `${label.padEnd(52)} seed=${seed} ${verdict.outcome.padEnd(8)} ${(verdict.failureType ?? '').padEnd(15)} records=${verdict.records}/${data.length} committed=${verdict.committed}` +
         `${verdict.resumedRecords === undefined ? '' : ` resumed=${verdict.resumedRecords}`} requests=${requestsOfSync} fired=[${verdict.fired.join(',')}] ${(result.durationMs / 1000).toFixed(1)}s`,
     );
     await inspect?.({ verdict, mock, data });

@@ -7,7 +7,7 @@
  *
  * The seed is random unless CRASH_SEED is set; it is printed first so that a failure replays.
  */
-import { generateDataset, startMockRootly, type FaultKind, type FaultRule } from '../../src/mock-rootly/index.js';
+import { generateDataset, startMockRootly, type FaultKind, type FaultRule } from '../../mock-rootly/src/index.js';
 import { errorTraces } from '../helpers/connector.js';
 import {
   HOUR, committedIds, datasetIds, duplicatesOf, expectNoLeak, firedKinds, floorHour, idDiff, lastState, readSync, recordIds, rng,
@@ -116,7 +116,7 @@ test.each(['honour', 'newest-first'] as const)(
           printed: recordIds(result).length,
           committed: runCommitted.length,
           states: result.messages.filter((m) => m.type === 'STATE').length,
-          from: state === undefined ? 'backfill' : String((state as { created_at: string }).created_at),
+          from: state === undefined ? 'backfill' : (state as { created_at: string }).created_at,
         };
         log.push(entry);
         if (result.killed) {

@@ -7,7 +7,7 @@
  * its URL; a second server standing in for a foreign host must see no request at all, and no log
  * line may name an origin other than the configured one.
  */
-import { generateDataset, startMockRootly, type FaultRule, type MockRootly, type MockRootlyOptions } from '../../src/mock-rootly/index.js';
+import { generateDataset, startMockRootly, type FaultRule, type MockRootly, type MockRootlyOptions } from '../../mock-rootly/src/index.js';
 import { errorTraces } from '../helpers/connector.js';
 import { startRecordingProxy, type RecordingProxy } from './recording-proxy.js';
 import { HOUR, expectNoLeak, logMessages, recordIds, rng, runCli, scenarioPool, secretForms, seedFrom, type ChaosRun } from './support.js';

@@ -5,13 +5,9 @@
  * outcome" property every chaos scenario must satisfy.
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { generateDataset, type FaultKind, type MockRootly } from '../../src/mock-rootly/index.js';
-import { formatWithOffset } from '../../src/mock-rootly/instants.js';
-import { mulberry32 } from '../../src/mock-rootly/prng.js';
-import type { AuditResource } from '../../src/stream/page-source.js';
+import { rmSync } from 'node:fs';
+import { formatWithOffset, generateDataset, mulberry32, type FaultKind, type MockRootly } from '../../mock-rootly/src/index.js';
+import type { AuditResource } from '../../src/rootly/audits.js';
 import { CATALOG, MAIN, committedRecords, errorTraces, records, withFiles, type RunResult } from '../helpers/connector.js';
 import { parseMessages } from '../helpers/protocol.js';
 
@@ -286,8 +282,9 @@ export const FAILURE_OF: Record<FaultKind, FailureType[]> = {
   'foreign-next-link': ['system_error'],
   // A window that cannot be read completely: the connector may call it either, but must fail.
   'empty-page-with-next': ['system_error', 'transient_error'],
-  // Never a reason to fail: duplicates are de-duplicated.
+  // Never a reason to fail: duplicates are de-duplicated, and pages out of order still hold every record.
   'duplicate-across-pages': [],
+  'swap-with-next-page': [],
 };
 
 /** Which fault kinds an error message can stand for (a cross-check on failure_type). */
@@ -300,7 +297,7 @@ const MESSAGE_CAUSES: Array<[RegExp, FaultKind[]]> = [
   [/ECONNRESET|Could not reach/, ['reset-mid-body', 'stall']],
   [/not valid JSON/, ['html-200', 'truncated-json', 'malformed-json']],
   [/already followed/, ['repeat-next-link']],
-  [/outside the configured base URL/, ['foreign-next-link']],
+  [/does not follow it/, ['foreign-next-link']],
 ];
 
 export function firedKinds(mock: MockRootly, fromRequest = 1): Set<FaultKind> {

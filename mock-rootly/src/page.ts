@@ -1,5 +1,5 @@
 /** One page of the audits listing in Rootly's JSON:API shape, with Kaminari's page arithmetic. */
-import type { AuditResource } from '../stream/page-source.js';
+import type { AuditResource } from './resource.js';
 import { FOREIGN_ORIGIN, type PageFault } from './faults.js';
 import { pageLink } from './links.js';
 import type { AuditQuery } from './query.js';
@@ -35,13 +35,15 @@ export interface PageInput {
   path: string;
   omitMeta: boolean;
   fault?: PageFault;
+  /** The page whose records are served in this one's place (a swap); this page when absent. */
+  recordsOfPage?: number;
 }
 
-export function buildPage({ selection, query, origin, path, omitMeta, fault }: PageInput): AuditsListDocument {
+export function buildPage({ selection, query, origin, path, omitMeta, fault, recordsOfPage }: PageInput): AuditsListDocument {
   const { pageNumber: page, pageSize: size } = query;
   const total = selection.length;
   const totalPages = Math.ceil(total / size);
-  const first = (page - 1) * size;
+  const first = ((recordsOfPage ?? page) - 1) * size;
   const end = Math.min(total, first + size);
   const data: AuditResource[] = [];
   for (let p = first; p < end; p++) data.push(selection.resourceAt(p));

@@ -125,6 +125,18 @@ describe('page faults (still valid against the schema)', () => {
     const second = parseDocument(await request(document.links.next ?? '', KEY));
     expect(document.data[10]).toEqual(second.data[0]);
   });
+
+  it('swap-with-next-page serves pages 1 and 2 in each other’s place, every record once', async () => {
+    const document = await firstPage('swap-with-next-page');
+    const second = parseDocument(await request(document.links.next ?? '', KEY));
+    mock.setOptions({ faults: [] });
+    const plainFirst = parseDocument(await request(audits, KEY));
+    const plainSecond = parseDocument(await request(plainFirst.links.next ?? '', KEY));
+    expect(document.data).toEqual(plainSecond.data);
+    expect(second.data).toEqual(plainFirst.data);
+    expect(document.links).toEqual(plainFirst.links);
+    expect(mock.requests[0]).toMatchObject({ fault: 'swap-with-next-page' });
+  });
 });
 
 describe('fault scheduling', () => {

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 /**
- * Standalone mock: `node dist/mock-rootly/cli.js --port 8080 --records 1000`, then point the
+ * Standalone mock: `node mock-rootly/dist/cli.js --port 8080 --records 1000` (or, from the
+ * repository root, `npm run mock-server -- --port 8080 --records 1000`), then point the
  * connector's base URL at the printed address. Runs until SIGINT/SIGTERM.
  */
 import yargs from 'yargs';
@@ -27,12 +28,15 @@ async function main(): Promise<void> {
     .option('default-page-size', { type: 'number', default: 20 })
     .option('max-page-size', { type: 'number', default: 100 })
     .option('rate-limit', { type: 'number', describe: 'requests per sliding minute; unlimited when absent' })
+    // The assertions type yargs' parsed value; without them it widens to string.
+    // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion
     .option('rate-limit-headers', { choices: HEADER_STYLES, default: 'x-ratelimit' as RateLimitHeaderStyle })
     .option('retry-after', { type: 'boolean', default: false, describe: 'send Retry-After on 429' })
     .option('start', { type: 'string', describe: 'ISO start of the dataset (default: end minus 7 days)' })
     .option('end', { type: 'string', describe: 'ISO end of the dataset (default: now minus 5 minutes)' })
     .option('seed', { type: 'number', default: 1 })
     .option('cluster-rate', { type: 'number', default: 0.05, describe: 'share of records opening a same-millisecond cluster' })
+    // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion
     .option('order', { choices: ORDERS, default: 'honour' as OrderMode })
     .option('omit-meta', { type: 'boolean', default: false })
     .option('fault', { type: 'string', array: true, default: [] as string[], describe: `KIND:RATE, e.g. 503:0.05; kinds: ${FAULT_KINDS.join(', ')}` })

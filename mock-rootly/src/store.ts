@@ -3,7 +3,7 @@
  * created_at filter is two binary searches and any page is index arithmetic, which keeps a
  * million records cheap to page through in every order.
  */
-import type { AuditResource } from '../stream/page-source.js';
+import type { AuditResource } from './resource.js';
 import { compareInstants, parseInstant, type Instant } from './instants.js';
 import { permutation } from './prng.js';
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
-import type { AuditResource } from '../stream/page-source.js';
+import type { AuditResource } from './resource.js';
 import { loadAuditsListValidator } from './contract.js';
 import { generateDataset } from './dataset.js';
 import type { AuditsListDocument } from './page.js';

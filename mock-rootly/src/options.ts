@@ -1,5 +1,5 @@
 /** Knobs of the mock and their defaults. */
-import type { AuditResource } from '../stream/page-source.js';
+import type { AuditResource } from './resource.js';
 import type { FaultKind, FaultRule } from './faults.js';
 import type { RateLimitOptions } from './rate-limit.js';
 

@@ -5,17 +5,17 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { AuditResource } from '../stream/page-source.js';
+import type { AuditResource } from './resource.js';
 import { FaultPlan, faultReply, isPageFault, isReplyFault, isTransportFault, type FaultKind } from './faults.js';
 import { DEFAULTS, checkAuthorization, type MockRootlyKnobs, type MockRootlyOptions, type RequestLogEntry } from './options.js';
 import { buildPage } from './page.js';
-import { parseAuditQuery } from './query.js';
+import { parseAuditQuery, type AuditQuery } from './query.js';
 import { SlidingWindowLimiter, maxInAnyWindow, rateLimitHeaders } from './rate-limit.js';
 import { jsonApiError, jsonApiReply, rateLimitedReply, type Reply } from './reply.js';
 import { AuditStore, type SelectionOrder } from './store.js';
 import { sendFaulty, sendReply } from './transport.js';
 
-export type { MockRootlyKnobs, MockRootlyOptions, OrderMode, RequestLogEntry, AuthorizationCheck } from './options.js';
+export type { MockRootlyKnobs, MockRootlyOptions, RequestLogEntry } from './options.js';
 
 export interface MockRootly {
   /** e.g. http://127.0.0.1:43121 (no trailing slash). */
@@ -51,6 +51,8 @@ class MockRootlyServer implements MockRootly {
   private faults!: FaultPlan;
   private limiter: SlidingWindowLimiter | undefined;
   private origin = '';
+  /** Swapped pages not yet paid back: listing (its query without the page number) → page owed. */
+  private readonly owedPages = new Map<string, number>();
 
   constructor(knobs: MockRootlyKnobs) {
     this.knobs = knobs;
@@ -88,7 +90,10 @@ class MockRootlyServer implements MockRootly {
 
   setOptions(partial: Partial<MockRootlyKnobs>): void {
     this.knobs = { ...this.knobs, ...partial };
-    if ('faults' in partial || 'seed' in partial) this.faults = new FaultPlan(this.knobs.faults ?? [], this.seed());
+    if ('faults' in partial || 'seed' in partial) {
+      this.faults = new FaultPlan(this.knobs.faults ?? [], this.seed());
+      this.owedPages.clear();
+    }
     if ('rateLimit' in partial) this.limiter = this.knobs.rateLimit && new SlidingWindowLimiter(this.knobs.rateLimit);
   }
 
@@ -96,6 +101,7 @@ class MockRootlyServer implements MockRootly {
     this.requests.length = 0;
     this.faults = new FaultPlan(this.knobs.faults ?? [], this.seed());
     this.limiter = this.knobs.rateLimit && new SlidingWindowLimiter(this.knobs.rateLimit);
+    this.owedPages.clear();
   }
 
   async close(): Promise<void> {
@@ -174,6 +180,7 @@ class MockRootlyServer implements MockRootly {
     });
     if (!parsed.ok) return withHeaders(jsonApiError(400, 'Invalid filter', parsed.error), limitHeaders);
     const selection = this.store.select(parsed.query.bounds, this.orderFor(parsed.query.sort), Date.now(), this.seed());
+    const recordsOfPage = this.swappedPage(parsed.query, Math.ceil(selection.length / parsed.query.pageSize), entry);
     const document = buildPage({
       selection,
       query: parsed.query,
@@ -181,8 +188,29 @@ class MockRootlyServer implements MockRootly {
       path: AUDITS_PATH,
       omitMeta: this.knobs.omitMeta ?? false,
       fault: isPageFault(fault) ? fault : undefined,
+      recordsOfPage,
     });
     return jsonApiReply(200, document, limitHeaders);
+  }
+
+  /** swap-with-next-page: the page whose records this request gets, when not its own. */
+  private swappedPage(query: AuditQuery, totalPages: number, entry: RequestLogEntry): number | undefined {
+    const listing = new Map(query.params);
+    listing.delete('page[number]');
+    const key = JSON.stringify([...listing].sort());
+    const page = query.pageNumber;
+    if (this.owedPages.get(key) === page - 1) {
+      this.owedPages.delete(key);
+      if (entry.fault === 'swap-with-next-page') delete entry.fault;
+      return page - 1;
+    }
+    if (entry.fault !== 'swap-with-next-page') return undefined;
+    if (page >= totalPages) {
+      delete entry.fault;
+      return undefined;
+    }
+    this.owedPages.set(key, page);
+    return page + 1;
   }
 
   private orderFor(sort: 'asc' | 'desc'): SelectionOrder {

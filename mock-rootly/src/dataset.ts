@@ -3,10 +3,11 @@
  * benchmarks can compare runs; clusters of records share one millisecond because a single Rails
  * request often writes several audit rows, which is exactly what breaks naive timestamp cursors.
  */
-import type { AuditResource } from '../stream/page-source.js';
+import { AUTOMATION_USER_AGENT, EVENTS, SOURCES, USER_AGENTS, USERS, WORKFLOW_USER_AGENT, type ItemKind } from 'rootly-vocabulary';
 import { formatWithOffset } from './instants.js';
 import { mulberry32, pick, randomInt } from './prng.js';
-import { EVENTS, SOURCES, USER_AGENTS, hex, itemName, personName, pickItemKind, uuid, type ItemKind } from './vocabulary.js';
+import { hex, itemName, pickItemKind, uuid } from './random-values.js';
+import type { AuditResource } from './resource.js';
 
 // Math's functions are held locally: in Jest's VM context every global lookup goes through an
 // interceptor, which made these hot loops ~30x slower than in plain Node.
@@ -27,6 +28,8 @@ interface Actor {
   userId: number | null;
   name: string | null;
   email: string | null;
+  /** An automation account: it calls the API, never the web app. */
+  automation: boolean;
   ips: string[];
   sessions: string[];
   userAgent: string;
@@ -118,20 +121,20 @@ function assignIds(random: () => number, times: Float64Array): Float64Array {
 }
 
 function buildActors(random: () => number): Actor[] {
-  const people = Array.from({ length: 40 }, (_, n): Actor => {
-    const name = personName(random);
-    return {
-      userId: 1000 + n * 7,
-      name,
-      email: `${name.toLowerCase().replace(' ', '.')}${n}@example.com`,
+  const users = USERS.map(
+    (user): Actor => ({
+      userId: user.id,
+      name: user.name,
+      email: user.email,
+      automation: user.automation === true,
       ips: [`10.${randomInt(random, 256)}.${randomInt(random, 256)}.${randomInt(random, 256)}`, `2001:db8::${hex(random, 4)}`],
       sessions: [hex(random, 64), hex(random, 64), hex(random, 64)],
-      userAgent: pick(random, USER_AGENTS),
-    };
-  });
+      userAgent: user.automation ? AUTOMATION_USER_AGENT : pick(random, USER_AGENTS),
+    }),
+  );
   // Workflows and integrations act without a user: those columns come back null.
-  const system: Actor = { userId: null, name: null, email: null, ips: [], sessions: [], userAgent: 'Rootly Workflow Engine' };
-  return [...people, system];
+  const workflows: Actor = { userId: null, name: null, email: null, automation: true, ips: [], sessions: [], userAgent: WORKFLOW_USER_AGENT };
+  return [...users, workflows];
 }
 
 function buildItem(random: () => number): Item {
@@ -140,13 +143,13 @@ function buildItem(random: () => number): Item {
 
 function newContext(random: () => number, actors: Actor[]): RequestContext {
   const actor = random() < 0.05 ? (actors[actors.length - 1] as Actor) : pick(random, actors.slice(0, -1));
-  const human = actor.userId !== null;
+  const person = !actor.automation;
   return {
     actor,
     requestId: uuid(random),
-    ip: human ? pick(random, actor.ips) : null,
-    session: human && random() < 0.8 ? pick(random, actor.sessions) : null,
-    source: human ? pick(random, SOURCES) : 'api',
+    ip: actor.ips.length > 0 ? pick(random, actor.ips) : null,
+    session: person && random() < 0.8 ? pick(random, actor.sessions) : null,
+    source: person ? pick(random, SOURCES) : 'api',
   };
 }
 

@@ -1,10 +1,26 @@
 import { describe, expect, test } from '@jest/globals';
 import { formatInstant, parseInstant, type Instant } from '../cursor/instant.js';
 import { StateBook } from '../cursor/state-book.js';
-import type { AheadRange, AuditStreamState } from '../cursor/state.js';
+import { parseStreamState, stateJson, type SavedState, type StateJson } from '../cursor/state.js';
 import { ConnectorError } from '../errors.js';
-import { newStreamStats, readAuditLogs, type StreamEvent } from './audit-stream.js';
-import type { AuditResource, Page, PageRequest, PageSource } from './page-source.js';
+import { AUDIT_KEYS, type AuditResource } from '../rootly/audits.js';
+import type { Page as GenericPage, PageRequest, PageSource as GenericPageSource } from './page-source.js';
+import { newStreamStats, readStream, type StreamEvent, type StreamReadOptions } from './stream-reader.js';
+
+type PageSource = GenericPageSource<AuditResource>;
+type Page = GenericPage<AuditResource>;
+type AheadRange = NonNullable<StateJson['ahead']>[number];
+
+/** The saved state a sync starting at `start` with these ids and ranges ahead would read. */
+function savedAt(start: Instant, ids: readonly string[], ahead: AheadRange[] = []): SavedState {
+  const saved = parseStreamState({ created_at: formatInstant(start), ids_at_created_at: [...ids], ahead }, 'audit_logs');
+  if (!saved) throw new Error('no state');
+  return saved;
+}
+
+/** readStream over audits, as the read command runs it. */
+const readAuditLogs = <R>(options: Omit<StreamReadOptions<AuditResource, R>, 'keys'>, stats = newStreamStats()) =>
+  readStream({ ...options, keys: AUDIT_KEYS }, stats);
 
 /*
  * A fake Rootly: a fixed list of audits, filtered by the requested range [start, end), paginated
@@ -130,7 +146,7 @@ async function run(
   stats = newStreamStats(),
 ): Promise<Run> {
   const events: Event[] = [];
-  const book = new StateBook({ instant: from.start, ids: from.deliveredAtStart }, from.ahead ?? [], end);
+  const book = new StateBook(savedAt(from.start, from.deliveredAtStart, from.ahead), end);
   const stream = readAuditLogs(
     { pages: source, render: (resources) => resources, book, ...sizes, concurrency: () => sizes.concurrency ?? 1, debug: () => undefined, warn: () => undefined },
     stats,
@@ -141,8 +157,8 @@ async function run(
 
 const idsOf = (events: readonly Event[]): string[] =>
   events.flatMap((event) => (event.kind === 'records' ? event.records.map((r) => r.id) : []));
-const checkpointsOf = (events: readonly Event[]): Array<{ index: number; state: AuditStreamState }> =>
-  events.flatMap((event, index) => (event.kind === 'checkpoint' ? [{ index, state: event.state }] : []));
+const checkpointsOf = (events: readonly Event[]): Array<{ index: number; state: StateJson }> =>
+  events.flatMap((event, index) => (event.kind === 'checkpoint' ? [{ index, state: stateJson(event.state) }] : []));
 const sorted = (ids: readonly string[]): string[] => [...ids].sort();
 
 /*
@@ -451,7 +467,7 @@ describe('readAuditLogs edge cases', () => {
         return page;
       },
     };
-    const book = new StateBook({ instant: at(RANGE_START), ids: [] }, [], at(RANGE_END));
+    const book = new StateBook(savedAt(at(RANGE_START), []), at(RANGE_END));
     const rendered: string[] = [];
     const stream = readAuditLogs(
       {
@@ -498,7 +514,9 @@ describe('readAuditLogs edge cases', () => {
   ])('empty range (%s): no request, exactly one checkpoint equal to the start', async (_label, startText) => {
     const source = new FakeRootly(dataset().rows, { order: 'ascending' });
     const { events } = await run(source, { start: at(startText), deliveredAtStart: ['x', 'y'] }, at(RANGE_END), { pageSize: 5, windowSizeMs: 1000 });
-    expect(events).toEqual([{ kind: 'checkpoint', state: { created_at: formatInstant(at(startText)), ids_at_created_at: ['x', 'y'] } }]);
+    expect(events.map((event) => (event.kind === 'checkpoint' ? stateJson(event.state) : event))).toEqual([
+      { created_at: formatInstant(at(startText)), ids_at_created_at: ['x', 'y'] },
+    ]);
     expect(source.requests).toEqual([]);
   });
 

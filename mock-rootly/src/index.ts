@@ -5,4 +5,6 @@ export type { MockRootlyKnobs, MockRootlyOptions, OrderMode, RequestLogEntry, Au
 export { FAULT_KINDS, type FaultKind, type FaultRule } from './faults.js';
 export type { RateLimitOptions, RateLimitHeaderStyle } from './rate-limit.js';
 export type { AuditsListDocument, AuditsListLinks, AuditsListMeta } from './page.js';
-export { compareInstants, parseInstant, type Instant } from './instants.js';
+export type { AuditAttributes, AuditResource } from './resource.js';
+export { compareInstants, formatWithOffset, parseInstant, type Instant } from './instants.js';
+export { mulberry32 } from './prng.js';

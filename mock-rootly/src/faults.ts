@@ -7,8 +7,12 @@ import { htmlReply, jsonApiError, rateLimitedReply, type Reply } from './reply.j
 
 /** Faults that replace the whole answer, before authentication is even looked at. */
 export const REPLY_FAULTS = ['429-retry-after', '429-x-ratelimit-reset', '429-ratelimit-reset', '429-no-headers', '500', '502', '503', 'html-200'] as const;
-/** Faults that bend a correct page (links, data) while keeping it valid JSON:API. */
-export const PAGE_FAULTS = ['empty-page-with-next', 'repeat-next-link', 'foreign-next-link', 'duplicate-across-pages'] as const;
+/**
+ * Faults that bend a correct page (links, data) while keeping it valid JSON:API.
+ * 'swap-with-next-page' answers a page with the next page's records and the next page, when it is
+ * asked for, with this one's: every record is still served once, but the second page goes back in time.
+ */
+export const PAGE_FAULTS = ['empty-page-with-next', 'repeat-next-link', 'foreign-next-link', 'duplicate-across-pages', 'swap-with-next-page'] as const;
 /** Faults in how the bytes of an answer reach the client. */
 export const TRANSPORT_FAULTS = ['reset-mid-body', 'stall', 'truncated-json', 'malformed-json'] as const;
 

@@ -1,7 +1,8 @@
 import { systemError } from '../errors.js';
 import type { RootlyHttpClient } from '../http/rootly-client.js';
+import type { Page, PageRequest, PageSource } from '../stream/page-source.js';
 import { compileSchema, describeErrors } from '../validation.js';
-import type { AuditResource, Page, PageRequest, PageSource } from './page-source.js';
+import type { AuditResource } from './audits.js';
 
 interface AuditsListBody {
   data: AuditResource[];
@@ -31,22 +32,32 @@ const AUDITS_LIST_SCHEMA = {
   },
 };
 
-/** Pages of `GET /v1/audits`, asked for in ascending created_at order within a time range. */
-export class RootlyPageSource implements PageSource {
+/** Which list a page source reads: its path below base_url, and what a 404 on it means. */
+export interface RootlyList {
+  path: string;
+  notFoundHint: string;
+}
+
+/** Pages of one of Rootly's JSON:API lists, asked for in ascending created_at order within a time range. */
+export class RootlyPageSource implements PageSource<AuditResource> {
   private readonly validate = compileSchema<AuditsListBody>(AUDITS_LIST_SCHEMA);
-  private readonly auditsUrl: URL;
+  private readonly listUrl: URL;
 
   constructor(
     private readonly client: RootlyHttpClient,
     private readonly baseUrl: URL,
+    private readonly list: RootlyList,
     private readonly debug: (message: string) => void = () => undefined,
   ) {
-    this.auditsUrl = new URL(`${baseUrl.pathname.replace(/\/$/, '')}/v1/audits`, baseUrl);
+    // Set as a path, never resolved as a relative reference: a base path such as `//host` must not
+    // become another host.
+    this.listUrl = new URL(baseUrl.origin);
+    this.listUrl.pathname = `${baseUrl.pathname.replace(/\/+$/, '')}${list.path}`;
   }
 
   /** The URL of a range's first page. */
   firstPageUrl(request: PageRequest): URL {
-    const url = new URL(this.auditsUrl);
+    const url = new URL(this.listUrl);
     url.searchParams.set('sort', 'created_at');
     url.searchParams.set('page[number]', '1');
     url.searchParams.set('page[size]', String(request.pageSize));
@@ -55,16 +66,13 @@ export class RootlyPageSource implements PageSource {
     return url;
   }
 
-  async fetchPage(request: PageRequest): Promise<Page> {
+  async fetchPage(request: PageRequest): Promise<Page<AuditResource>> {
     const url = request.link === undefined ? this.firstPageUrl(request) : this.checkedLink(request.link);
     this.debug(`GET ${url.pathname}${url.search}`);
-    const response = await this.client.getJson(url);
-    if (response.statusCode >= 300) {
-      throw systemError(`Rootly answered ${response.statusCode} with a redirect to ${String(response.headers.location)}; the connector does not follow redirects. Check base_url.`);
-    }
+    const response = await this.client.getJson(url, { notFoundHint: this.list.notFoundHint, ...(request.signal ? { signal: request.signal } : {}) });
     const body = response.body;
     if (!this.validate(body)) {
-      throw systemError(`Rootly's answer to GET /v1/audits is not the expected JSON:API list: ${describeErrors(this.validate.errors, 'the body')}.`);
+      throw systemError(`Rootly's answer to GET ${this.list.path} is not the expected JSON:API list: ${describeErrors(this.validate.errors, 'the body')}.`);
     }
     // JSON:API ids are strings; a server sending numbers gets them normalised, in place.
     const resources = body.data;
@@ -79,17 +87,20 @@ export class RootlyPageSource implements PageSource {
     };
   }
 
-  /** A next link is followed only on the configured origin: anywhere else would receive the key. */
+  /**
+   * A next link is followed only to the same list on the configured origin, without user info:
+   * anywhere else would receive the key (and got would swap the Bearer key for the link's user info).
+   */
   private checkedLink(link: string): URL {
     let url: URL;
     try {
-      url = new URL(link, this.auditsUrl);
+      url = new URL(link, this.listUrl);
     } catch {
       throw systemError(`Rootly returned a next-page link that is not a URL: ${JSON.stringify(link.slice(0, 200))}.`);
     }
-    if (url.origin !== this.baseUrl.origin || !url.pathname.startsWith(this.auditsUrl.pathname)) {
+    if (url.origin !== this.baseUrl.origin || url.pathname !== this.listUrl.pathname || url.username !== '' || url.password !== '') {
       throw systemError(
-        `Rootly returned a next-page link to ${url.origin}${url.pathname}, outside the configured base URL ${this.baseUrl.origin}; the connector does not follow it, since that would send the API key there.`,
+        `Rootly returned a next-page link to ${url.origin}${url.pathname}, not ${this.listUrl.origin}${this.listUrl.pathname} of the configured base URL; the connector does not follow it, since that would send the API key elsewhere.`,
       );
     }
     return url;

@@ -1,0 +1,63 @@
+import { describe, expect, test } from '@jest/globals';
+import { treatmentOf, type FailureContext } from './response-table.js';
+
+const context = (facts: Partial<FailureContext>): FailureContext => ({
+  seconds: 12,
+  origin: 'https://api.rootly.com',
+  host: 'api.rootly.com',
+  path: '/v1/audits',
+  ...facts,
+});
+
+describe('the response table', () => {
+  test.each([
+    [401, 'config_error', undefined, 'Configuration → API Keys'],
+    [404, 'config_error', undefined, 'base_url'],
+    [429, 'transient_error', 'rate_limited', 'requests_per_minute'],
+    [500, 'transient_error', 'server_error', 'outage'],
+    [503, 'transient_error', 'server_error', 'outage'],
+    [408, 'transient_error', 'server_error', 'outage'],
+    [302, 'system_error', undefined, 'does not follow redirects'],
+    [400, 'system_error', undefined, 'rejected the request with 400'],
+    [403, 'system_error', undefined, 'rejected the request with 403'],
+  ] as const)('HTTP %i: %s, retried as %s, and the message says %s', (statusCode, failureType, retry, words) => {
+    const row = treatmentOf({ statusCode });
+    expect(row.failureType).toBe(failureType);
+    expect(row.retry?.reason).toBe(retry);
+    expect(row.message(context({ statusCode }))).toContain(words);
+  });
+
+  test('a 404 uses the stream’s own hint when it has one', () => {
+    expect(treatmentOf({ statusCode: 404 }).message(context({ statusCode: 404, notFoundHint: 'Give the role "Audits: read".' }))).toBe(
+      'Give the role "Audits: read".',
+    );
+  });
+
+  test.each([
+    ['ETIMEDOUT', 'transient_error', 'network', 'request_timeout_seconds'],
+    ['ECONNRESET', 'transient_error', 'network', 'ECONNRESET'],
+    ['UND_ERR_SOCKET', 'transient_error', 'network', 'UND_ERR_SOCKET'],
+    ['ENOTFOUND', 'config_error', undefined, 'api.rootly.com cannot be resolved'],
+    ['ERR_BODY_PARSE_FAILURE', 'system_error', 'malformed_body', 'not valid JSON'],
+    ['ERR_SOMETHING_ELSE', 'transient_error', undefined, 'ERR_SOMETHING_ELSE'],
+  ] as const)('transport error %s: %s, retried as %s', (errorCode, failureType, retry, words) => {
+    const row = treatmentOf({ errorCode });
+    expect(row.failureType).toBe(failureType);
+    expect(row.retry?.reason).toBe(retry);
+    expect(row.message(context({ errorCode }))).toContain(words);
+  });
+
+  test('a body that breaks after a 200 status line is treated by its error code', () => {
+    expect(treatmentOf({ statusCode: 200, errorCode: 'ERR_STREAM_PREMATURE_CLOSE' }).retry?.reason).toBe('network');
+    expect(treatmentOf({ statusCode: 200, errorCode: 'ERR_BODY_PARSE_FAILURE' }).retry?.reason).toBe('malformed_body');
+  });
+
+  test('a status wins over an error code', () => {
+    expect(treatmentOf({ statusCode: 429, errorCode: 'ERR_NON_2XX_3XX_RESPONSE' }).retry?.reason).toBe('rate_limited');
+  });
+
+  test('a 429 is bounded by time only, server errors by attempts', () => {
+    expect(treatmentOf({ statusCode: 429 }).retry).toMatchObject({ attempts: 'time-only', serverMayAskForWait: true });
+    expect(treatmentOf({ statusCode: 502 }).retry).toMatchObject({ attempts: 'server-errors', serverMayAskForWait: false });
+  });
+});
