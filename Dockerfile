@@ -1,7 +1,10 @@
 # Airbyte source connector: Rootly audit logs.
 #
-#   docker build -t airbyte/source-rootly-audit-logs:dev .
-#   docker run --rm airbyte/source-rootly-audit-logs:dev spec
+#   docker build -t ghcr.io/rootly-audit-logs/source-rootly-audit-logs:dev .
+#   docker run --rm ghcr.io/rootly-audit-logs/source-rootly-audit-logs:dev spec
+#
+# Multi-arch (what the release workflow publishes):
+#   docker buildx build --platform linux/amd64,linux/arm64 -t <registry>/<name>:<version> --push .
 #
 # BASE_IMAGE is the single source of truth for the Node.js base image
 # (.ci/setup-container-engine.sh reads it to make a local stand-in where no
@@ -32,13 +35,18 @@ RUN npm run build:connector
 # -------------------------------------------------------------- runtime stage
 FROM ${BASE_IMAGE}
 
-LABEL io.airbyte.name=airbyte/source-rootly-audit-logs
+LABEL io.airbyte.name=ghcr.io/rootly-audit-logs/source-rootly-audit-logs
 LABEL io.airbyte.version=0.1.0
 
 ENV NODE_ENV=production
 
-# Unprivileged user; /airbyte is its home and working directory.
-RUN useradd --uid 1001 --user-group --home-dir /airbyte --shell /usr/sbin/nologin airbyte \
+# Unprivileged user `airbyte` with uid and gid 1000, the ids Airbyte's rootless mode runs connector
+# pods with (so that it owns /airbyte, its home and working directory). The official node image's
+# `node` user holds 1000: it is removed first.
+RUN if id -u node >/dev/null 2>&1; then userdel --remove node 2>/dev/null; fi \
+    && if getent group node >/dev/null; then groupdel node; fi \
+    && groupadd --gid 1000 airbyte \
+    && useradd --uid 1000 --gid airbyte --home-dir /airbyte --shell /usr/sbin/nologin airbyte \
     && mkdir -p /airbyte/integration_code \
     && chown airbyte:airbyte /airbyte
 

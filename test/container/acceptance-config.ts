@@ -6,24 +6,62 @@
  * runner uses integration_tests/sample_config.json (synthetic data) in its place.
  */
 import { parse } from 'yaml';
+import { catConfigProblems } from './cat-config-check.js';
+import { CAT_MODELS, pydanticBool, type ModelName } from './cat-config-model.js';
 import { isObject, projectFileExists, readProjectJson, readProjectText } from './project.js';
 
-export interface SpecTest { spec_path: string }
-export interface ConnectionTest { config_path: string; status: 'succeed' | 'failed' | 'exception' }
-export interface DiscoveryTest { config_path: string }
-export interface ExpectRecords { path: string; exact_order: boolean; extra_records: boolean }
+export interface BackwardCompatibility {
+  previous_connector_version: string;
+  disable_for_version?: string;
+}
+export interface SpecTest {
+  spec_path: string;
+  config_path: string;
+  backward_compatibility: BackwardCompatibility;
+}
+export interface ConnectionTest {
+  config_path: string;
+  status: 'succeed' | 'failed' | 'exception';
+}
+export interface DiscoveryTest {
+  config_path: string;
+  backward_compatibility: BackwardCompatibility;
+}
+/** CAT's expect_records: a file of records that must all be read (extra records are allowed), or a reason not to. */
+export interface ExpectRecords {
+  path?: string;
+  bypass_reason?: string;
+  exact_order: boolean;
+}
+export interface NamedReason {
+  name: string;
+  bypass_reason?: string;
+}
 export interface BasicReadTest {
   config_path: string;
-  configured_catalog_path: string;
+  /** Absent at high strictness: the catalog is then built from discover, as CAT does. */
+  configured_catalog_path?: string;
   expect_records?: ExpectRecords;
-  empty_streams: string[];
+  empty_streams: NamedReason[];
 }
-export interface FullRefreshTest { config_path: string; configured_catalog_path: string }
-export interface IncrementalTest { config_path: string; configured_catalog_path: string; future_state_path?: string }
+export interface FullRefreshTest {
+  config_path: string;
+  configured_catalog_path?: string;
+}
+export interface FutureState {
+  future_state_path?: string;
+  bypass_reason?: string;
+  missing_streams: NamedReason[];
+}
+export interface IncrementalTest {
+  config_path: string;
+  configured_catalog_path?: string;
+  future_state?: FutureState;
+}
 
 export interface AcceptanceConfig {
   connector_image: string;
-  test_strictness_level?: string;
+  test_strictness_level: 'high' | 'low';
   spec: SpecTest[];
   connection: ConnectionTest[];
   discovery: DiscoveryTest[];
@@ -34,97 +72,106 @@ export interface AcceptanceConfig {
 
 export const SECRET_CONFIG_PATH = 'secrets/config.json';
 export const SYNTHETIC_CONFIG_PATH = 'integration_tests/sample_config.json';
-const DEFAULT_CATALOG_PATH = 'integration_tests/configured_catalog.json';
 
-function fail(where: string, message: string): never {
-  throw new Error(`acceptance-test-config.yml: ${where}: ${message}`);
-}
+type Entry = Record<string, unknown>;
 
-function str(entry: Record<string, unknown>, key: string, where: string): string {
+/** A field's value, or CAT's default for it (from the model table). */
+function valueOf(entry: Entry, model: ModelName, key: string): unknown {
   const value = entry[key];
-  if (typeof value !== 'string' || value.length === 0) fail(where, `'${key}' must be a non-empty string`);
-  return value;
+  return value === undefined || value === null ? CAT_MODELS[model].fields[key]?.default : value;
 }
 
-function optionalStr(entry: Record<string, unknown>, key: string, where: string): string | undefined {
-  return entry[key] === undefined ? undefined : str(entry, key, where);
+/** A string field (checked by cat-config-check.ts), or CAT's default for it. */
+const stringOf = (entry: Entry, model: ModelName, key: string): string => String(valueOf(entry, model, key));
+
+const optional = (entry: Entry, key: string): string | undefined => (typeof entry[key] === 'string' ? entry[key] : undefined);
+
+/** The `tests` entries of one section (none when it is absent or skipped with a bypass_reason). */
+function sectionTests(sections: Entry, section: string): Entry[] {
+  const value = sections[section];
+  const tests = isObject(value) ? value['tests'] : undefined;
+  return Array.isArray(tests) ? tests.filter(isObject) : [];
 }
 
-function bool(value: unknown, fallback: boolean, where: string): boolean {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'boolean') fail(where, `expected a boolean, got ${JSON.stringify(value)}`);
-  return value;
+function backwardCompatibility(entry: Entry): BackwardCompatibility {
+  const config = isObject(entry['backward_compatibility_tests_config']) ? entry['backward_compatibility_tests_config'] : {};
+  return {
+    previous_connector_version: stringOf(config, 'BackwardCompatibilityTestsConfig', 'previous_connector_version'),
+    disable_for_version: optional(config, 'disable_for_version'),
+  };
 }
 
-/** The `tests` list of one section (an absent section has none). */
-function sectionTests(tests: Record<string, unknown>, section: string): Array<Record<string, unknown>> {
-  const value = tests[section];
-  if (value === undefined || value === null) return [];
-  if (!isObject(value)) fail(section, 'must be a mapping with a `tests` list');
-  if (value['bypass_reason'] !== undefined) return [];
-  const list = value['tests'];
-  if (!Array.isArray(list)) fail(section, '`tests` must be a list');
-  return list.map((entry, index) => {
-    if (!isObject(entry)) fail(`${section}.tests[${index}]`, 'must be a mapping');
-    return entry;
-  });
+const namedReasons = (list: unknown): NamedReason[] =>
+  (Array.isArray(list) ? list.filter(isObject) : []).map((item) => ({
+    name: String(item['name']),
+    bypass_reason: optional(item, 'bypass_reason'),
+  }));
+
+function basicRead(entry: Entry): BasicReadTest {
+  const expect = entry['expect_records'];
+  return {
+    config_path: stringOf(entry, 'BasicReadTestConfig', 'config_path'),
+    configured_catalog_path: optional(entry, 'configured_catalog_path'),
+    expect_records: isObject(expect)
+      ? {
+          path: optional(expect, 'path'),
+          bypass_reason: optional(expect, 'bypass_reason'),
+          exact_order: pydanticBool(valueOf(expect, 'ExpectedRecordsConfig', 'exact_order')) === true,
+        }
+      : undefined,
+    empty_streams: namedReasons(entry['empty_streams']),
+  };
 }
 
+function incremental(entry: Entry): IncrementalTest {
+  const future = entry['future_state'];
+  return {
+    config_path: stringOf(entry, 'IncrementalConfig', 'config_path'),
+    configured_catalog_path: optional(entry, 'configured_catalog_path'),
+    future_state: isObject(future)
+      ? {
+          future_state_path: optional(future, 'future_state_path'),
+          bypass_reason: optional(future, 'bypass_reason'),
+          missing_streams: namedReasons(future['missing_streams']),
+        }
+      : undefined,
+  };
+}
+
+/**
+ * Parses acceptance-test-config.yml as CAT does: YAML 1.1 (PyYAML, so `exact_order: no` is false),
+ * then every key and rule of CAT's config model (cat-config-check.ts); any problem fails the load,
+ * listing all of them, before a test runs.
+ */
 export function parseAcceptanceConfig(text: string): AcceptanceConfig {
   const document = parse(text, { version: '1.1' }) as unknown;
-  if (!isObject(document)) fail('top level', 'must be a mapping');
-  const tests = document['acceptance_tests'];
-  if (!isObject(tests)) fail('acceptance_tests', 'must be a mapping');
-  const level = document['test_strictness_level'];
+  const problems = catConfigProblems(document);
+  if (problems.length > 0 || !isObject(document)) {
+    throw new Error(`acceptance-test-config.yml is not a config Airbyte's CAT loads:\n  ${problems.join('\n  ')}`);
+  }
+  const sections = document['acceptance_tests'] as Entry;
   return {
-    connector_image: str(document, 'connector_image', 'top level'),
-    test_strictness_level: typeof level === 'string' ? level : undefined,
-    spec: sectionTests(tests, 'spec').map((entry, i) => ({ spec_path: str(entry, 'spec_path', `spec.tests[${i}]`) })),
-    connection: sectionTests(tests, 'connection').map((entry, i) => {
-      const where = `connection.tests[${i}]`;
-      const status = str(entry, 'status', where);
-      if (status !== 'succeed' && status !== 'failed' && status !== 'exception') fail(where, `unknown status '${status}'`);
-      return { config_path: str(entry, 'config_path', where), status };
-    }),
-    discovery: sectionTests(tests, 'discovery').map((entry, i) => ({ config_path: str(entry, 'config_path', `discovery.tests[${i}]`) })),
-    basic_read: sectionTests(tests, 'basic_read').map((entry, i) => {
-      const where = `basic_read.tests[${i}]`;
-      const expect = entry['expect_records'];
-      let expectRecords: ExpectRecords | undefined;
-      if (expect !== undefined) {
-        if (!isObject(expect)) fail(`${where}.expect_records`, 'must be a mapping');
-        expectRecords = {
-          path: str(expect, 'path', `${where}.expect_records`),
-          exact_order: bool(expect['exact_order'], false, `${where}.expect_records.exact_order`),
-          extra_records: bool(expect['extra_records'], true, `${where}.expect_records.extra_records`),
-        };
-      }
-      const empty = entry['empty_streams'] ?? [];
-      if (!Array.isArray(empty)) fail(where, '`empty_streams` must be a list');
-      return {
-        config_path: str(entry, 'config_path', where),
-        configured_catalog_path: optionalStr(entry, 'configured_catalog_path', where) ?? DEFAULT_CATALOG_PATH,
-        expect_records: expectRecords,
-        empty_streams: empty.map((stream) => (isObject(stream) && typeof stream['name'] === 'string' ? stream['name'] : String(stream))),
-      };
-    }),
-    full_refresh: sectionTests(tests, 'full_refresh').map((entry, i) => {
-      const where = `full_refresh.tests[${i}]`;
-      return {
-        config_path: str(entry, 'config_path', where),
-        configured_catalog_path: optionalStr(entry, 'configured_catalog_path', where) ?? DEFAULT_CATALOG_PATH,
-      };
-    }),
-    incremental: sectionTests(tests, 'incremental').map((entry, i) => {
-      const where = `incremental.tests[${i}]`;
-      const future = entry['future_state'];
-      if (future !== undefined && !isObject(future)) fail(`${where}.future_state`, 'must be a mapping');
-      return {
-        config_path: str(entry, 'config_path', where),
-        configured_catalog_path: optionalStr(entry, 'configured_catalog_path', where) ?? DEFAULT_CATALOG_PATH,
-        future_state_path: future === undefined ? undefined : optionalStr(future, 'future_state_path', `${where}.future_state`),
-      };
-    }),
+    connector_image: document['connector_image'] as string,
+    test_strictness_level: stringOf(document, 'Config', 'test_strictness_level') as AcceptanceConfig['test_strictness_level'],
+    spec: sectionTests(sections, 'spec').map((entry) => ({
+      spec_path: stringOf(entry, 'SpecTestConfig', 'spec_path'),
+      config_path: stringOf(entry, 'SpecTestConfig', 'config_path'),
+      backward_compatibility: backwardCompatibility(entry),
+    })),
+    connection: sectionTests(sections, 'connection').map((entry) => ({
+      config_path: stringOf(entry, 'ConnectionTestConfig', 'config_path'),
+      status: stringOf(entry, 'ConnectionTestConfig', 'status') as ConnectionTest['status'],
+    })),
+    discovery: sectionTests(sections, 'discovery').map((entry) => ({
+      config_path: stringOf(entry, 'DiscoveryTestConfig', 'config_path'),
+      backward_compatibility: backwardCompatibility(entry),
+    })),
+    basic_read: sectionTests(sections, 'basic_read').map(basicRead),
+    full_refresh: sectionTests(sections, 'full_refresh').map((entry) => ({
+      config_path: stringOf(entry, 'FullRefreshConfig', 'config_path'),
+      configured_catalog_path: optional(entry, 'configured_catalog_path'),
+    })),
+    incremental: sectionTests(sections, 'incremental').map(incremental),
   };
 }
 
@@ -148,9 +195,6 @@ export function resolveConfigPath(configPath: string): string {
   }
   return resolved;
 }
-
-/** True when the tests run against generated data rather than a real Rootly account. */
-export const isSyntheticMode = (): boolean => !projectFileExists(SECRET_CONFIG_PATH);
 
 /** The JSON content of a config_path of the yml, after the secrets → sample mapping. */
 export const readConfig = (configPath: string): unknown => readProjectJson(resolveConfigPath(configPath));

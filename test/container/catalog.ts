@@ -58,3 +58,25 @@ export const cursorFieldOf = (stream: ConfiguredStream): string[] => stream.curs
 export function recordKey(data: Record<string, unknown>, primaryKey: string[][]): string {
   return JSON.stringify(primaryKey.length === 0 ? data : primaryKey.map((path) => valueAt(data, path)));
 }
+
+/** A stream as discover announces it. */
+export type DiscoveredStreamShape = ConfiguredStream['stream'];
+
+/**
+ * The catalog CAT's basic_read builds when no configured catalog is given (always at high
+ * strictness): every discovered stream but the declared empty ones, in its first supported sync
+ * mode, appended, with the default cursor and the source-defined primary key.
+ */
+export function catalogFromDiscovered(streams: readonly DiscoveredStreamShape[], emptyStreams: readonly string[] = []): ConfiguredCatalog {
+  return {
+    streams: streams
+      .filter((stream) => !emptyStreams.includes(stream.name))
+      .map((stream) => ({
+        stream,
+        sync_mode: stream.supported_sync_modes[0] ?? 'full_refresh',
+        destination_sync_mode: 'append',
+        ...(stream.default_cursor_field ? { cursor_field: stream.default_cursor_field } : {}),
+        ...(stream.source_defined_primary_key ? { primary_key: stream.source_defined_primary_key } : {}),
+      })),
+  };
+}
