@@ -20,11 +20,12 @@ export function windowsForRate(limits: ConcurrencyLimits, latencyMs: number | un
  * How many windows may run now. Once the server has shown that it sorts, as many as allowed. While
  * that is unproven, one at a time, so that each window can prove or disprove the order. Once it is
  * known not to sort, a window's records are saved only when it completes and no state can be saved
- * while any window is partly emitted: windows then run in batches, the next starting once every
- * window of the last has completed, and a state follows each batch.
+ * while any window is partly emitted: windows then run in batches, a batch taking windows until one
+ * of them completes and the next starting once every window of the last has completed, and a state
+ * follows each batch.
  */
-export function windowsToRun(sortTrust: SortTrust, running: number, allowed: number): number {
+export function windowsToRun(sortTrust: SortTrust, running: number, allowed: number, batchOpen: boolean): number {
   if (sortTrust.trusted) return allowed;
-  if (running > 0) return 0;
-  return sortTrust.revoked ? allowed : 1;
+  if (sortTrust.revoked) return running === 0 || batchOpen ? allowed : 0;
+  return running > 0 ? 0 : 1;
 }
