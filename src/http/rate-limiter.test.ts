@@ -206,6 +206,24 @@ describe('SlidingWindowLimiter: the remaining allowance', () => {
     expect(times).toEqual([T0, T0 + 9000]);
   });
 
+  test('with the window stated, a spent allowance that this sync spent waits only for the window', async () => {
+    const clock = new FakeClock();
+    const limiter = new SlidingWindowLimiter(3000, WINDOW, clock);
+    limiter.observe({ 'x-ratelimit-limit': '5, 5;window=12' }, 0);
+    const times = await departures(limiter, clock, 5);
+    limiter.observe({ 'x-ratelimit-limit': '5, 5;window=12', 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': String(T0 / 1000 + 14) }, 5);
+    // The window frees its first slot 12 s (and its margin) after the first departure, before the whole-second reset.
+    expect(limiter.delayBeforeNext()).toBeLessThan(12_500);
+    expect(times).toEqual([T0, T0, T0, T0, T0]);
+  });
+
+  test('with the window stated, an allowance spent by other tools on the same key still pauses until the reset', () => {
+    const clock = new FakeClock();
+    const limiter = new SlidingWindowLimiter(3000, WINDOW, clock);
+    limiter.observe({ 'x-ratelimit-limit': '600, 600;window=12', 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': String(T0 / 1000 + 9) }, 0);
+    expect(limiter.delayBeforeNext()).toBe(9000);
+  });
+
   test('an answer older than the reading held does not replace it', async () => {
     const clock = new FakeClock();
     const limiter = new SlidingWindowLimiter(100, WINDOW, clock);

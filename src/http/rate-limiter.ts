@@ -35,6 +35,8 @@ export const MAX_PAUSE_MS = 5 * 60_000;
 const PAUSE_NOTICE_MS = 5_000;
 /** With the allowance spent and its reset past, one request probes it; another after this long. */
 const PROBE_INTERVAL_MS = 1_000;
+/** How much later than it left a request may be counted by the server (latency, clocks). */
+const ARRIVAL_LAG_MS = 1_000;
 /** Rootly documents its limit per minute: a bare advertised limit with nothing else is read so. */
 const BARE_LIMIT_WINDOW_MS = 60_000;
 
@@ -105,6 +107,12 @@ export class SlidingWindowLimiter {
     if (reading.remaining === undefined || reading.resetAt === undefined) return;
     // A reading older than the one held says less: requests sent since are not in it.
     if (this.allowance && departure < this.allowance.after) return;
+    // With the window known and no one else using the key, the windows already pace exactly; the
+    // allowance, its reset rounded to a whole second, would only hold requests back for longer.
+    if (this.serverPolicies.length > 0 && !this.othersUseTheKey(reading.remaining, reading.bareLimit, now)) {
+      this.allowance = undefined;
+      return;
+    }
     const resetAt = Math.min(Math.max(reading.resetAt, now), now + MAX_PAUSE_MS);
     this.allowance = { after: departure, remaining: reading.remaining, resetAt };
   }
@@ -115,6 +123,13 @@ export class SlidingWindowLimiter {
     // The retry that follows is reported as such: this pause needs no notice of its own.
     this.lastNoticeResumeAt = Math.max(this.lastNoticeResumeAt, this.pausedUntil);
     this.slowdown *= 0.8;
+  }
+
+  /** Whether the server counts more requests in its window than this sync sent (give or take those in flight). */
+  private othersUseTheKey(remaining: number, bareLimit: number | undefined, now: number): boolean {
+    const policy = this.serverPolicies.find((stated) => stated.limit === bareLimit) ?? (this.serverPolicies[0] as RatePolicy);
+    const ours = this.departures.length - firstIndexAfter(this.departures, now - policy.windowMs * WINDOW_MARGIN - ARRIVAL_LAG_MS);
+    return policy.limit - remaining > ours;
   }
 
   private async waitForSlot(signal: AbortSignal | undefined, deadline: number | undefined): Promise<number> {
