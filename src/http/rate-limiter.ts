@@ -127,7 +127,8 @@ export class SlidingWindowLimiter {
 
   /** Whether the server counts more requests in its window than this sync sent (give or take those in flight). */
   private othersUseTheKey(remaining: number, bareLimit: number | undefined, now: number): boolean {
-    const policy = this.serverPolicies.find((stated) => stated.limit === bareLimit) ?? (this.serverPolicies[0] as RatePolicy);
+    const policy = this.serverPolicies.find((stated) => stated.limit === bareLimit) ?? this.serverPolicies[0];
+    if (!policy) return true;
     const ours = this.departures.length - firstIndexAfter(this.departures, now - policy.windowMs * WINDOW_MARGIN - ARRIVAL_LAG_MS);
     return policy.limit - remaining > ours;
   }
