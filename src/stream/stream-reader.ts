@@ -116,7 +116,7 @@ function planWindows<T, R>(run: Run<T, R>): void {
   const { book } = run.options;
   const allowed = Math.max(1, run.options.concurrency());
   if (run.running.size === 0) run.batchOpen = true;
-  const dense = [...run.running.values()].some((window) => window.progress.morePages && window.cursor.admittedCount > 0);
+  const dense = !run.sortTrust.trusted && [...run.running.values()].some((window) => window.progress.morePages && window.cursor.admittedCount > 0);
   const capacity = windowsToRun(run.sortTrust, run.running.size, allowed, { open: run.batchOpen, dense });
   for (let next = book.nextUnplanned(); next && run.running.size < capacity; next = book.nextUnplanned()) {
     const size = run.running.size === 0 ? run.sizer.sizeMs : run.sizer.baseSizeMs;
