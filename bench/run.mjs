@@ -1,188 +1,115 @@
-// Benchmark: throughput against the rate limit, CPU per record, memory and start-up of the
-// compiled connector, run as a child process against the project's mock Rootly server.
-// Usage: npm run bench -- [--records 100000] [--latency-ms 200] [--page-cap 100] [--rate 3000] [--million]
-import { spawn } from 'node:child_process';
-import { readFileSync, writeFileSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+// Benchmark: each scenario of the connector's targets, side by side in one table: backfills at the
+// rate-limit bound for several data shapes and server windows (ceiling = pages ÷ allowed rate,
+// efficiency = ceiling ÷ wall), peak memory as the npm bin and as the image's command run it, CPU
+// per record against a bare loop, and start-up. Every read is checked: each record exactly once.
+// Usage: npm run bench [-- --scenario rootly-30d --scenario memory ...] [--list] [--latency-ms 200] [--page-cap 100]
+import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
-import { generateDataset, startMockRootly } from '../mock-rootly/dist/index.js';
+import { baselineAgainstMock, binCommand, datasetOver, IMAGE_COMMAND, measure, syncAgainstMock } from './harness.mjs';
 
 const { values: args } = parseArgs({
   options: {
-    records: { type: 'string', default: '100000' },
+    scenario: { type: 'string', multiple: true },
+    list: { type: 'boolean', default: false },
     'latency-ms': { type: 'string', default: '200' },
     'page-cap': { type: 'string', default: '100' },
-    rate: { type: 'string', default: '3000' },
-    million: { type: 'boolean', default: false },
   },
 });
-const RECORDS = Number(args.records);
 const LATENCY_MS = Number(args['latency-ms']);
 const PAGE_CAP = Number(args['page-cap']);
-const RATE = Number(args.rate);
-const API_KEY = 'bench-key-0f9e8d7c';
-const RECORDS_PER_DAY = 1000;
-const DAY = 86_400_000;
-// The bundle the image ships, run with the image's Node flags.
-const MAIN = new URL('../dist/bundle/main.mjs', import.meta.url).pathname;
-// The connector runs with the Node flags of the image's ENTRYPOINT, as users run it.
-const dockerfile = readFileSync(new URL('../Dockerfile', import.meta.url), 'utf8');
-const NODE_FLAGS = JSON.parse(/^ENTRYPOINT (\[.*\])$/m.exec(dockerfile)[1]).filter((part) => part.startsWith('--'));
-const BASELINE = new URL('./baseline-loop.mjs', import.meta.url).pathname;
-const dir = mkdtempSync(join(tmpdir(), 'rootly-bench-'));
 
-/** Runs a command with stdout to a counting sink; samples /proc for CPU time and peak RSS. */
-function measure(command, argv) {
-  return new Promise((resolve, reject) => {
-    const started = process.hrtime.bigint();
-    const child = spawn(command, argv, { stdio: ['ignore', 'pipe', 'inherit'] });
-    let lines = 0;
-    let errorLine = '';
-    let tail = '';
-    child.stdout.on('data', (chunk) => {
-      const text = tail + chunk.toString('utf8');
-      const parts = text.split('\n');
-      tail = parts.pop();
-      for (const line of parts) {
-        if (line.startsWith('{"type":"RECORD"')) lines += 1;
-        else if (line.includes('"type":"ERROR"')) errorLine = line;
-      }
-    });
-    const ticks = 100; // USER_HZ on Linux
-    let cpu = 0;
-    let peakKb = 0;
-    const sample = () => {
-      try {
-        const stat = readFileSync(`/proc/${child.pid}/stat`, 'utf8').split(') ')[1].split(' ');
-        cpu = (Number(stat[11]) + Number(stat[12])) / ticks;
-        const hwm = /VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'));
-        if (hwm) peakKb = Math.max(peakKb, Number(hwm[1]));
-      } catch {
-        // the process has just exited
-      }
+const fmt = (value, digits = 2) => value.toFixed(digits);
+const int = (value) => Math.round(value).toLocaleString('en-US');
+
+/** A read at the rate-limit bound: a mock with the latency and a sliding-window limit. */
+function throughput({ records, days, limit, windowSeconds, limitForm = 'plain', order = 'honour', target }) {
+  return async () => {
+    const windowMs = windowSeconds * 1000;
+    const rateLimit = { limit, windowMs, headers: 'x-ratelimit', retryAfter: false, limitForm };
+    const run = await syncAgainstMock(datasetOver(records, days), { latencyMs: LATENCY_MS, rateLimit, order }, { pageSize: PAGE_CAP, windowMs });
+    const ceiling = run.pages / (limit / windowSeconds);
+    const efficiency = ceiling / run.wall;
+    const figures = `${int(run.pages)} pages, wall ${fmt(run.wall, 1)} s, ceiling ${fmt(ceiling, 1)} s, ${run.rateLimited} × 429, busiest ${windowSeconds} s: ${int(run.busiest)}, exact`;
+    return { figures, result: fmt(efficiency), target: `≥ ${fmt(target)}, 0 × 429`, pass: efficiency >= target && run.rateLimited === 0 };
+  };
+}
+
+/** Peak RSS of a read at 100,000 and 1,000,000 records, without latency or limit. */
+function memory(runner) {
+  return async () => {
+    const small = await syncAgainstMock(datasetOver(100_000, 100), {}, { runner: runner(), pageSize: PAGE_CAP });
+    const big = await syncAgainstMock(datasetOver(1_000_000, 1000), {}, { runner: runner(), pageSize: PAGE_CAP });
+    const ratio = big.peakMb / small.peakMb;
+    return {
+      figures: `100k: ${fmt(small.peakMb, 1)} MB, 1M: ${fmt(big.peakMb, 1)} MB (${fmt(big.wall, 1)} s), exact`,
+      result: `${fmt(ratio)}×, ${fmt(Math.max(small.peakMb, big.peakMb), 1)} MB`,
+      target: '≤ 1.20×, < 150 MB',
+      pass: ratio <= 1.2 && big.peakMb < 150 && small.peakMb < 150,
     };
-    const timer = setInterval(sample, 10);
-    child.on('error', reject);
-    child.on('exit', (code) => {
-      clearInterval(timer);
-      const wall = Number(process.hrtime.bigint() - started) / 1e9;
-      resolve({ code, wall, cpu, peakMb: peakKb / 1024, records: lines, errorLine });
-    });
-  });
+  };
 }
 
-async function syncAgainstMock(records, knobs) {
-  const now = Date.now();
-  const start = new Date(now - Math.ceil(records / RECORDS_PER_DAY) * DAY - 3_600_000);
-  const dataset = generateDataset({ count: records, start, end: new Date(now - 3_600_000), seed: 42 });
-  const mock = await startMockRootly({ apiKey: API_KEY, dataset, maxPageSize: PAGE_CAP, ...knobs });
-  const config = join(dir, `config-${records}.json`);
-  writeFileSync(config, JSON.stringify({
-    api_key: API_KEY,
-    base_url: mock.url,
-    backfill_start_time: new Date(start.getTime() - 3_600_000).toISOString(),
-    settle_delay_seconds: 0,
-    page_size: PAGE_CAP,
-    requests_per_minute: RATE,
-  }));
-  const catalog = new URL('../integration_tests/configured_catalog.json', import.meta.url).pathname;
-  const result = await measure(process.execPath, [...NODE_FLAGS, MAIN, 'read', '--config', config, '--catalog', catalog]);
-  const pages = mock.requests.filter((r) => r.status === 200).length;
-  const rateLimited = mock.requests.filter((r) => r.status === 429).length;
-  const busiestMinute = mock.requestsInAnySlidingMinute();
-  const firstPage = `${mock.url}/v1/audits?page%5Bsize%5D=${PAGE_CAP}&page%5Bnumber%5D=1&sort=created_at`;
-  await mock.close();
-  if (result.code !== 0 || result.records !== records) {
-    throw new Error(`sync of ${records} records failed: exit ${result.code}, ${result.records} records ${result.errorLine}`);
+/**
+ * CPU per record against the bare loop. CPU time on a shared machine varies by some 10% from run to
+ * run: the median of three runs each, connector and loop interleaved so that both see the same load.
+ */
+async function cpuPerRecord() {
+  const dataset = datasetOver(100_000, 100);
+  const connector = [];
+  const baseline = [];
+  for (let i = 0; i < 3; i += 1) {
+    connector.push(await syncAgainstMock(dataset, {}, { pageSize: PAGE_CAP }));
+    baseline.push(await baselineAgainstMock(dataset, PAGE_CAP));
   }
-  return { ...result, pages, rateLimited, busiestMinute, dataset, firstPage };
+  const median = (runs) => [...runs].sort((a, b) => a.cpu - b.cpu)[1];
+  const perRecord = (run) => run.cpu / run.records;
+  const ratio = perRecord(median(connector)) / perRecord(median(baseline));
+  const per100k = (run) => fmt(perRecord(run) * 100_000);
+  return { figures: `CPU s per 100,000 records: connector ${per100k(median(connector))}, loop ${per100k(median(baseline))}`, result: `${fmt(ratio)}×`, target: '≤ 1.30×', pass: ratio <= 1.3 };
 }
 
-async function baselineAgainstMock(records) {
-  const now = Date.now();
-  const dataset = generateDataset({ count: records, start: new Date(now - Math.ceil(records / RECORDS_PER_DAY) * DAY), end: new Date(now - 3_600_000), seed: 42 });
-  const mock = await startMockRootly({ apiKey: API_KEY, dataset, maxPageSize: PAGE_CAP });
-  const result = await measure(process.execPath, [BASELINE, `${mock.url}/v1/audits?page%5Bsize%5D=${PAGE_CAP}&sort=created_at`, API_KEY]);
-  await mock.close();
-  return result;
+async function startup() {
+  const median = async (run) => {
+    const walls = [];
+    for (let i = 0; i < 9; i += 1) walls.push((await run()).wall);
+    return walls.sort((a, b) => a - b)[4];
+  };
+  const spec = await median(() => measure(IMAGE_COMMAND.command, [...IMAGE_COMMAND.args, 'spec']));
+  const bare = await median(() => measure(process.execPath, ['-e', '0']));
+  return { figures: `spec ${fmt(spec, 3)} s, node -e 0 ${fmt(bare, 3)} s`, result: `${fmt(spec / bare)}×`, target: '≤ 3.00×', pass: spec / bare <= 3 };
 }
 
-async function median(times, fn) {
-  const values = [];
-  for (let i = 0; i < times; i += 1) values.push(await fn());
-  return values.sort((a, b) => a - b)[Math.floor(times / 2)];
-}
+const SCENARIOS = [
+  ['rootly-30d', '3,000 per 60 s, 450,000 records over 30 days', throughput({ records: 450_000, days: 30, limit: 3000, windowSeconds: 60, target: 0.95 })],
+  ['window-12s', '600 per 12 s (`600, 600;window=12`), 90,000 over 30 days', throughput({ records: 90_000, days: 30, limit: 600, windowSeconds: 12, limitForm: 'quota-policy', target: 0.9 })],
+  ['window-12s-plain', '600 per 12 s, limit as a bare number, 90,000 over 30 days', throughput({ records: 90_000, days: 30, limit: 600, windowSeconds: 12, target: 0.9 })],
+  ['year', '3,000 per 60 s, 36,500 records over a year', throughput({ records: 36_500, days: 365, limit: 3000, windowSeconds: 60, target: 0.9 })],
+  ['newest-first', 'server ignoring sort (newest first), 200,000 over 30 days', throughput({ records: 200_000, days: 30, limit: 3000, windowSeconds: 60, order: 'newest-first', target: 0.9 })],
+  ['memory-bin', 'peak RSS, npm bin (dist/main.js by its shebang)', memory(binCommand)],
+  ['memory-image', "peak RSS, the image's command (node + ENTRYPOINT flags)", memory(() => IMAGE_COMMAND)],
+  ['cpu', 'CPU per record ÷ the bare fetch-parse-print loop', cpuPerRecord],
+  ['startup', '`spec` start-up ÷ `node -e 0`', startup],
+];
 
-const fmt = (value, digits = 2) => (typeof value === 'number' ? value.toFixed(digits) : String(value));
+if (args.list) {
+  for (const [id, name] of SCENARIOS) console.log(`${id.padEnd(18)} ${name}`);
+  process.exit(0);
+}
+const chosen = args.scenario ?? SCENARIOS.map(([id]) => id);
+const unknown = chosen.filter((id) => !SCENARIOS.some(([known]) => known === id));
+if (unknown.length > 0) throw new Error(`unknown scenario ${unknown.join(', ')}; --list shows them`);
+
 const rows = [];
-const row = (name, value, target = '') => rows.push([name, value, target]);
-
-console.error(`bench: node ${NODE_FLAGS.join(' ')}; ${RECORDS} records, ${LATENCY_MS} ms latency, page cap ${PAGE_CAP}, ${RATE} requests per sliding minute`);
-// A mock with the latency and Rootly's sliding-window limit; the ceiling is its pages at the allowed rate.
-const LIMITED_MOCK = { latencyMs: LATENCY_MS, rateLimit: { limit: RATE, windowMs: 60_000, headers: 'x-ratelimit', retryAfter: false } };
-const ceilingOf = (run) => run.pages / (RATE / 60);
-const limited = await syncAgainstMock(RECORDS, LIMITED_MOCK);
-const ceiling = ceilingOf(limited);
-row('wall time (s)', fmt(limited.wall));
-row('ceiling time: pages / allowed rate (s)', `${fmt(ceiling)} (${limited.pages} pages)`);
-row('efficiency = ceiling / wall', fmt(ceiling / limited.wall), '>= 0.90');
-row('records per second', fmt(RECORDS / limited.wall, 0));
-row('429 responses received', limited.rateLimited, '0 needed');
-row('busiest sliding minute at the mock (requests)', limited.busiestMinute, `<= ${RATE}`);
-row('CPU seconds per 100,000 records', fmt((limited.cpu * 100_000) / RECORDS));
-row('peak RSS (MB)', fmt(limited.peakMb, 1), '< 200');
-
-// Rootly's default order is newest first, and whether it honours sort=created_at is not known.
-console.error('bench: the same read from a server that ignores sort (newest first)');
-const unsorted = await syncAgainstMock(RECORDS, { ...LIMITED_MOCK, order: 'newest-first' });
-row('server ignoring sort (newest first): efficiency', fmt(ceilingOf(unsorted) / unsorted.wall), '');
-
-// CPU time on a shared machine varies by some 10% from run to run: the CPU figures are the median
-// of CPU_RUNS runs, connector and baseline interleaved so that both see the same conditions.
-const CPU_RUNS = 3;
-const medianByCpu = (runs) => [...runs].sort((a, b) => a.cpu - b.cpu)[Math.floor(runs.length / 2)];
-async function interleaved(connectorRun, baselineRun) {
-  const connectorRuns = [];
-  const baselineRuns = [];
-  for (let i = 0; i < CPU_RUNS; i += 1) {
-    connectorRuns.push(await connectorRun());
-    baselineRuns.push(await baselineRun());
-  }
-  return { connector: medianByCpu(connectorRuns), baseline: medianByCpu(baselineRuns) };
+for (const [id, name, run] of SCENARIOS.filter(([known]) => chosen.includes(known))) {
+  console.error(`bench: ${id}: ${name} (load average ${loadavg().map((v) => fmt(v)).join(' ')})`);
+  const outcome = await run();
+  rows.push([name, outcome.figures, outcome.result, outcome.target, outcome.pass ? 'yes' : 'NO']);
 }
 
-console.error(`bench: zero latency, no limit, and the baseline loop (${CPU_RUNS} runs each)`);
-const { connector: fast, baseline } = await interleaved(() => syncAgainstMock(RECORDS, {}), () => baselineAgainstMock(RECORDS));
-row('zero latency, unlimited: wall (s)', fmt(fast.wall));
-row('zero latency, unlimited: records per second', fmt(RECORDS / fast.wall, 0));
-row('zero latency, unlimited: CPU seconds per 100,000 records', fmt((fast.cpu * 100_000) / RECORDS));
-
-const perRecord = (r) => r.cpu / r.records;
-row('baseline loop: CPU seconds per 100,000 records', fmt(perRecord(baseline) * 100_000));
-row(`CPU per record: connector / baseline (median of ${CPU_RUNS} runs each)`, fmt(perRecord(fast) / perRecord(baseline)), '<= 1.5');
-
-console.error('bench: memory at 10k and 1M records');
-const { connector: small, baseline: smallBaseline } = await interleaved(() => syncAgainstMock(10_000, {}), () => baselineAgainstMock(10_000));
-// The same ratio without the fixed start-up cost: the CPU each further record adds.
-const marginal = (big, little) => (big.cpu - little.cpu) / (big.records - little.records);
-row('CPU per record beyond start-up (100k - 10k runs): connector / baseline', fmt(marginal(fast, small) / marginal(baseline, smallBaseline)), '<= 1.5');
-row('peak RSS at 10,000 records (MB)', fmt(small.peakMb, 1));
-if (args.million) {
-  const big = await syncAgainstMock(1_000_000, {});
-  row('peak RSS at 1,000,000 records (MB)', fmt(big.peakMb, 1), '< 200');
-  row('peak RSS 1M / 10k', fmt(big.peakMb / small.peakMb), '<= 1.2');
-} else {
-  row('peak RSS at 1,000,000 records', 'run with --million');
-}
-
-console.error('bench: start-up');
-const specWall = await median(9, async () => (await measure(process.execPath, [...NODE_FLAGS, MAIN, 'spec'])).wall);
-const nodeWall = await median(9, async () => (await measure(process.execPath, ['-e', '0'])).wall);
-row('spec wall (s) / node -e 0 wall (s)', `${fmt(specWall, 3)} / ${fmt(nodeWall, 3)} = ${fmt(specWall / nodeWall)}`, '<= 3');
-
-const width = Math.max(...rows.map((r) => r[0].length));
-const valueWidth = Math.max(...rows.map((r) => String(r[1]).length));
-console.log(`${'measure'.padEnd(width)} | ${'value'.padEnd(valueWidth)} | target`);
-console.log(`${'-'.repeat(width)}-|-${'-'.repeat(valueWidth)}-|-------`);
-for (const [name, value, target] of rows) console.log(`${name.padEnd(width)} | ${String(value).padEnd(valueWidth)} | ${target}`);
+const header = ['scenario', 'figures', 'result', 'target', 'met'];
+const widths = header.map((title, i) => Math.max(title.length, ...rows.map((r) => r[i].length)));
+const line = (cells) => `| ${cells.map((cell, i) => cell.padEnd(widths[i])).join(' | ')} |`;
+console.log(`${LATENCY_MS} ms latency, page cap ${PAGE_CAP}; load average at the end ${loadavg().map((v) => fmt(v)).join(' ')}`);
+console.log(line(header));
+console.log(line(widths.map((w) => '-'.repeat(w))));
+for (const row of rows) console.log(line(row));

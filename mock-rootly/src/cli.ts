@@ -27,7 +27,9 @@ async function main(): Promise<void> {
     .option('latency-ms', { type: 'number', default: 0 })
     .option('default-page-size', { type: 'number', default: 20 })
     .option('max-page-size', { type: 'number', default: 100 })
-    .option('rate-limit', { type: 'number', describe: 'requests per sliding minute; unlimited when absent' })
+    .option('rate-limit', { type: 'number', describe: 'requests per sliding window; unlimited when absent' })
+    .option('rate-limit-window-seconds', { type: 'number', default: 60, describe: 'the sliding window of --rate-limit' })
+    .option('rate-limit-policy', { type: 'boolean', default: false, describe: 'advertise the window: `600, 600;window=12` and RateLimit-Policy' })
     // The assertions type yargs' parsed value; without them it widens to string.
     // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion
     .option('rate-limit-headers', { choices: HEADER_STYLES, default: 'x-ratelimit' as RateLimitHeaderStyle })
@@ -55,7 +57,16 @@ async function main(): Promise<void> {
     latencyMs: argv['latency-ms'],
     defaultPageSize: argv['default-page-size'],
     maxPageSize: argv['max-page-size'],
-    rateLimit: argv['rate-limit'] === undefined ? undefined : { limit: argv['rate-limit'], windowMs: 60_000, headers: argv['rate-limit-headers'], retryAfter: argv['retry-after'] },
+    rateLimit:
+      argv['rate-limit'] === undefined
+        ? undefined
+        : {
+            limit: argv['rate-limit'],
+            windowMs: argv['rate-limit-window-seconds'] * 1000,
+            headers: argv['rate-limit-headers'],
+            retryAfter: argv['retry-after'],
+            limitForm: argv['rate-limit-policy'] ? 'quota-policy' : 'plain',
+          },
     seed: argv.seed,
     order: argv.order,
     omitMeta: argv['omit-meta'],

@@ -61,6 +61,17 @@ describe('sliding-window rate limit', () => {
     expect(limitHeaderNames(rejected.headers)).toEqual(expected);
   });
 
+  it('says its window in the quota-policy form when asked', async () => {
+    limit({ limit: 600, windowMs: 12_000, limitForm: 'quota-policy' });
+    const answer = await get();
+    expect(answer.headers.get('x-ratelimit-limit')).toBe('600, 600;window=12');
+    expect(answer.headers.get('ratelimit-limit')).toBe('600, 600;window=12');
+    expect(answer.headers.get('ratelimit-policy')).toBe('600;w=12');
+    expect(answer.headers.get('x-ratelimit-remaining')).toBe('599');
+    limit({ limit: 600, windowMs: 12_000 });
+    expect((await get()).headers.get('x-ratelimit-limit')).toBe('600');
+  });
+
   it('is off when rateLimit is undefined', async () => {
     mock.setOptions({ rateLimit: undefined });
     mock.resetRequests();
@@ -75,5 +86,13 @@ describe('maxInAnyWindow', () => {
     expect(maxInAnyWindow([], 60_000)).toBe(0);
     expect(maxInAnyWindow([0, 59_999, 60_000, 60_001, 200_000], 60_000)).toBe(3);
     expect(maxInAnyWindow([5, 1, 3, 2, 4], 3)).toBe(3);
+  });
+
+  it('is what requestsInAnyWindow reports for the requests received', async () => {
+    mock.setOptions({ rateLimit: undefined });
+    mock.resetRequests();
+    await Promise.all(Array.from({ length: 4 }, get));
+    expect(mock.requestsInAnyWindow(60_000)).toBe(4);
+    expect(mock.requestsInAnyWindow(1)).toBeGreaterThanOrEqual(1);
   });
 });

@@ -9,6 +9,12 @@ export interface RateLimitOptions {
   limit: number;
   windowMs: number;
   headers: RateLimitHeaderStyle;
+  /**
+   * How the limit header says the window: 'plain' is the bare number (the window left unsaid, as in
+   * Rootly's older docs); 'quota-policy' is Rootly's 2026 form `600, 600;window=12` on the limit
+   * header, with `RateLimit-Policy: 600;w=12` beside the RateLimit-* names. Default 'plain'.
+   */
+  limitForm?: 'plain' | 'quota-policy';
   /** Whether a 429 also carries Retry-After (Rootly never documents one; proxies may add it). */
   retryAfter: boolean;
 }
@@ -48,14 +54,18 @@ export class SlidingWindowLimiter {
 export function rateLimitHeaders(options: RateLimitOptions, verdict: RateLimitVerdict, now: number): Record<string, string> {
   const headers: Record<string, string> = {};
   const reset = String(Math.ceil(verdict.resetAtMs / 1000));
+  const windowSeconds = Math.max(1, Math.round(options.windowMs / 1000));
+  const quotaPolicy = options.limitForm === 'quota-policy';
+  const limit = quotaPolicy ? `${verdict.limit}, ${verdict.limit};window=${windowSeconds}` : String(verdict.limit);
   if (options.headers === 'x-ratelimit' || options.headers === 'both') {
-    headers['X-RateLimit-Limit'] = String(verdict.limit);
+    headers['X-RateLimit-Limit'] = limit;
     headers['X-RateLimit-Remaining'] = String(verdict.remaining);
     headers['X-RateLimit-Used'] = String(verdict.used);
     headers['X-RateLimit-Reset'] = reset;
   }
   if (options.headers === 'ratelimit' || options.headers === 'both') {
-    headers['RateLimit-Limit'] = String(verdict.limit);
+    headers['RateLimit-Limit'] = limit;
+    if (quotaPolicy) headers['RateLimit-Policy'] = `${verdict.limit};w=${windowSeconds}`;
     headers['RateLimit-Remaining'] = String(verdict.remaining);
     headers['RateLimit-Reset'] = reset;
   }

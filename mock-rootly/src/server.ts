@@ -25,6 +25,8 @@ export interface MockRootly {
   readonly requests: readonly RequestLogEntry[];
   /** The most requests received inside any 60 s window. */
   requestsInAnySlidingMinute(): number;
+  /** The most requests received inside any window of `windowMs`. */
+  requestsInAnyWindow(windowMs: number): number;
   setDataset(resources: readonly AuditResource[], hiddenUntil?: ReadonlyMap<string, number>): void;
   setOptions(partial: Partial<MockRootlyKnobs>): void;
   /** Forgets the log and restarts request numbering, fault counters and the rate-limit window. */
@@ -78,9 +80,13 @@ class MockRootlyServer implements MockRootly {
   }
 
   requestsInAnySlidingMinute(): number {
+    return this.requestsInAnyWindow(60_000);
+  }
+
+  requestsInAnyWindow(windowMs: number): number {
     return maxInAnyWindow(
       this.requests.map((entry) => entry.time),
-      60_000,
+      windowMs,
     );
   }
 

@@ -5,6 +5,7 @@ import { startingPoint } from '../cursor/starting-point.js';
 import { StateBook } from '../cursor/state-book.js';
 import { loadStates, parseStreamState, type SavedState } from '../cursor/state.js';
 import { asConnectorError } from '../errors.js';
+import type { LimiterPause } from '../http/rate-limiter.js';
 import type { RetryNotice } from '../http/rootly-client.js';
 import type { Logger } from '../logger.js';
 import { recordMessage, streamStatus } from '../protocol/builders.js';
@@ -47,7 +48,10 @@ async function syncStream(stream: ConfiguredStream, config: Config, saved: Saved
   const from = startingPoint(stream.syncMode, saved, config.backfillStart, end);
   const source = config.useSyntheticData ? ' from synthetic data' : '';
   logger.info(`Reading ${stream.name} (${stream.syncMode}) from ${formatInstant(from.position.instant)} up to ${formatInstant(end)}${source}.`);
-  const handle = await createPageSource(config, retryReporter(stream.name, emitter, logger), { debug: (message) => logger.debug(message) });
+  const handle = await createPageSource(config, retryReporter(stream.name, emitter, logger), {
+    onPause: pauseReporter(stream.name, emitter, logger),
+    debug: (message) => logger.debug(message),
+  });
   const book = new StateBook(from, end);
   // Before the first checkpoint, the safe state is the one the sync started from, ranges ahead included.
   const output = new SyncOutput(stream.name, emitter, book.compose() ?? from);
@@ -78,7 +82,11 @@ function streamOptions(stream: ConfiguredStream, config: Config, handle: PageSou
     pageSize: config.pageSize,
     windowSizeMs: config.windowSizeMs,
     // A synthetic sync has no latency to hide.
-    concurrency: () => (handle.http ? windowsForRate(config, handle.http.stats.latencyMs) : 1),
+    concurrency: () => {
+      if (!handle.http) return 1;
+      const requestsPerMinute = handle.http.limiter.requestsPerSecond() * 60;
+      return windowsForRate({ requestsPerMinute, maxConcurrentWindows: config.maxConcurrentWindows }, handle.http.stats.latencyMs);
+    },
     debug: (message: string) => logger.debug(message),
     warn: (message: string) => logger.warn(message),
   };
@@ -93,6 +101,21 @@ function retryReporter(stream: string, emitter: Emitter, logger: Logger): (notic
     if (notice.reason === 'rate_limited') {
       emitter.emitNow(streamStatus(stream, 'RUNNING', [{ type: 'RATE_LIMITED', rate_limited: { quota_reset: Date.now() + notice.delayMs } }]));
     }
+    void emitter.flush().catch(() => undefined);
+  };
+}
+
+const PAUSE_CAUSES: Record<LimiterPause['cause'], string> = {
+  window: 'the rate limit is reached',
+  allowance: "Rootly's remaining rate-limit allowance is spent",
+  rate_limited: 'Rootly answered HTTP 429',
+};
+
+/** A limiter pause of seconds is logged, and the stream is RATE_LIMITED until it ends. */
+function pauseReporter(stream: string, emitter: Emitter, logger: Logger): (pause: LimiterPause) => void {
+  return (pause: LimiterPause): void => {
+    logger.info(`Requests to Rootly wait ${(pause.waitMs / 1000).toFixed(1)} s: ${PAUSE_CAUSES[pause.cause]}.`);
+    emitter.emitNow(streamStatus(stream, 'RUNNING', [{ type: 'RATE_LIMITED', rate_limited: { quota_reset: pause.resumeAt } }]));
     void emitter.flush().catch(() => undefined);
   };
 }

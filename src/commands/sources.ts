@@ -16,7 +16,7 @@ export interface PageSourceHandle {
 export async function createPageSource(
   config: Config,
   onRetry: (notice: RetryNotice) => void,
-  options: { policy?: RootlyClientOptions['policy']; debug?: (message: string) => void } = {},
+  options: { policy?: RootlyClientOptions['policy']; onPause?: RootlyClientOptions['onPause']; debug?: (message: string) => void } = {},
 ): Promise<PageSourceHandle> {
   if (config.useSyntheticData) {
     const { SyntheticPageSource } = await import('../synthetic/synthetic-page-source.js');
@@ -30,6 +30,7 @@ export async function createPageSource(
       maxRetryMs: config.maxRetryMs,
       requestsPerMinute: config.requestsPerMinute,
       policy: options.policy,
+      onPause: options.onPause,
     },
     onRetry,
   );

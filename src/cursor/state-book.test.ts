@@ -73,6 +73,38 @@ describe('StateBook', () => {
     expect(composed(book)).toEqual({ created_at: T(1), ids_at_created_at: [], ahead });
   });
 
+  test('a window split ahead of its position keeps what it delivered; the part split off resumes whole', () => {
+    const book = bookOf({ instant: at(T(0)), ids: [] }, [], at(T(4)));
+    const [w1] = planHours(book, 1);
+    book.advance(w1!, { instant: at('2026-03-01T00:10:00Z'), ids: ['p'] });
+    const part = book.splitAhead(w1!, at('2026-03-01T00:30:00Z'));
+    expect(book.nextUnplanned()?.origin).toEqual(at(T(1)));
+    book.advance(part, { instant: at('2026-03-01T00:40:00Z'), ids: ['q'] });
+    expect(composed(book)).toEqual({
+      created_at: '2026-03-01T00:10:00Z',
+      ids_at_created_at: ['p'],
+      ahead: [{ start: '2026-03-01T00:30:00Z', end: T(1), created_at: '2026-03-01T00:40:00Z', ids_at_created_at: ['q'] }],
+    });
+    book.complete(w1!);
+    book.complete(part);
+    expect(composed(book)).toEqual({ created_at: T(1), ids_at_created_at: [] });
+    expect(() => book.splitAhead(book.planWindow(book.nextUnplanned()!, at(T(2))), at(T(1)))).toThrow();
+  });
+
+  test('a window split behind hands its start, with the ids delivered there, to the part split off', () => {
+    const book = bookOf({ instant: at(T(0)), ids: ['s'] }, [], at(T(2)));
+    const [w1] = planHours(book, 1);
+    book.markDirty(w1!);
+    const part = book.splitBehind(w1!, at('2026-03-01T00:30:00Z'));
+    expect(part.position).toEqual({ instant: at(T(0)), ids: ['s'] });
+    expect(w1!.origin).toEqual(at('2026-03-01T00:30:00Z'));
+    book.complete(part);
+    // The window that emitted records past its position still blocks every state.
+    expect(composed(book)).toBeUndefined();
+    book.complete(w1!);
+    expect(composed(book)).toEqual({ created_at: T(1), ids_at_created_at: [] });
+  });
+
   test('composeIfChanged hands out each distinct state once', () => {
     const book = bookOf({ instant: at(T(0)), ids: [] }, [], at(T(1)));
     expect(book.composeIfChanged()).toBeDefined();

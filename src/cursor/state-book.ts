@@ -3,8 +3,11 @@ import { stateJson, type AheadRange, type Position, type SavedState } from './st
 
 /** One stretch of [start, end): a planned window, or a stretch not yet planned. */
 export interface Entry {
-  /** Where the stretch began when first planned; kept so that a saved partial range resumes whole. */
-  readonly origin: Instant;
+  /**
+   * Where the stretch began when first planned; kept so that a saved partial range resumes whole.
+   * Only a split behind, before the window has confirmed any position, moves it.
+   */
+  origin: Instant;
   end: Instant;
   /** The last position known to be safe: all of [origin, position) and its ids delivered. */
   position: Position;
@@ -67,8 +70,39 @@ export class StateBook {
     entry.end = windowEnd;
   }
 
+  /**
+   * Splits a planned window at `at`, ahead of everything it has emitted: it keeps [origin, at) and
+   * the returned window, planned too, covers [at, end). Records it emitted stay described by it.
+   */
+  splitAhead(entry: Entry, at: Instant): Entry {
+    if (compareInstants(at, entry.position.instant) <= 0 || compareInstants(at, entry.end) >= 0) throw new Error('a window splits ahead only between its position and its end');
+    const rest = stretch(at, entry.end, { instant: at, ids: [] });
+    rest.planned = true;
+    this.entries.splice(this.entries.indexOf(entry) + 1, 0, rest);
+    entry.end = at;
+    return rest;
+  }
+
+  /**
+   * Splits a planned window that has confirmed no position at `at`, behind everything it has
+   * emitted: it keeps [at, end) and the returned window, planned too, covers [origin, at) from the
+   * position it started at (with the ids delivered there).
+   */
+  splitBehind(entry: Entry, at: Instant): Entry {
+    const unconfirmed = compareInstants(entry.position.instant, entry.origin) === 0;
+    if (!unconfirmed || compareInstants(at, entry.origin) <= 0 || compareInstants(at, entry.end) >= 0) throw new Error('a window splits behind only at its unconfirmed start');
+    const head = stretch(entry.origin, at, entry.position);
+    head.planned = true;
+    this.entries.splice(this.entries.indexOf(entry), 0, head);
+    entry.origin = at;
+    entry.position = { instant: at, ids: [] };
+    return head;
+  }
+
+  /** `position` is confirmed after everything the window emitted so far. */
   advance(entry: Entry, position: Position): void {
     entry.position = position;
+    entry.dirty = false;
   }
 
   markDirty(entry: Entry): void {

@@ -82,7 +82,7 @@ describe('WindowCursor checkpoints', () => {
     expect(checkpointBefore(cursor(), [at(T1), at(T2)])).toBeUndefined();
   });
 
-  test('until a whole window has proven the sort, ascending pages give no mid-window checkpoint', () => {
+  test('until pages have proven the sort, ascending pages give no mid-window checkpoint', () => {
     const trust = new SortTrust();
     const c = cursor([], trust);
     page(c, [audit('a', T1), audit('b', T2)]);
@@ -228,13 +228,91 @@ describe('WindowCursor: what is held back and what is trusted', () => {
     expect(checkpointBefore(c, [at(T3)])).toBeUndefined();
   });
 
-  test('a window that had to be read again does not earn the trust, however many steps it has', () => {
+});
+
+/** `count` records one minute apart from 20:10, as one page each; ids `${prefix}${i}`. */
+function minutes(prefix: string, count: number, descending = false): AuditResource[] {
+  const records = Array.from({ length: count }, (_, i) => audit(`${prefix}${i}`, `2025-04-02T20:${String(10 + i).padStart(2, '0')}:00Z`));
+  return descending ? records.reverse() : records;
+}
+
+describe('SortTrust earned early', () => {
+  test('three pages in ascending order with 20 distinct steps earn the trust before the window completes', () => {
     const trust = new SortTrust();
     const c = cursor([], trust);
-    for (let i = 0; i < 25; i += 1) page(c, [audit(`r${i}`, `2025-04-02T20:${String(10 + i).padStart(2, '0')}:00Z`)]);
-    c.beginReread();
-    c.completed();
+    const records = minutes('a', 24);
+    page(c, records.slice(0, 8));
+    page(c, records.slice(8, 16));
+    page(c, records.slice(16, 22));
     expect(trust.trusted).toBe(false);
+    // The fourth page confirms the third: the order is shown, and the position is given at once.
+    expect(page(c, records.slice(22)).checkpoint?.created_at).toBe('2025-04-02T20:31:00Z');
+    expect(trust.trusted).toBe(true);
+  });
+
+  test('newest-first pages with 20 distinct steps prove that order; a rising record refutes it for good', () => {
+    const trust = new SortTrust();
+    const c = cursor([], trust);
+    const records = minutes('d', 24, true);
+    for (const slice of [records.slice(0, 8), records.slice(8, 16), records.slice(16, 22), records.slice(22)]) page(c, slice);
+    expect(trust.newestFirstProven).toBe(true);
+    expect(trust.revoked).toBe(true);
+    const rising = cursor([], trust);
+    page(rising, [audit('x', T1), audit('y', T2)]);
+    expect(trust.newestFirstProven).toBe(false);
+  });
+});
+
+describe('WindowCursor narrowed while read', () => {
+  test('an ascending window ended earlier stops at the first record past its new end', () => {
+    const c = cursor();
+    const records = minutes('a', 30);
+    for (let i = 0; i < 24; i += 6) page(c, records.slice(i, i + 6));
+    expect(c.mayEndEarlier).toBe(true);
+    c.endAt(at('2025-04-02T20:36:00Z'));
+    const { admissions } = page(c, records.slice(24));
+    expect(admissions).toEqual(['emit', 'emit', 'outside-window', 'outside-window', 'outside-window', 'outside-window']);
+    expect(c.walkedPast).toBe(true);
+    expect(c.wasNarrowed).toBe(true);
+  });
+
+  test('a newest-first window started later stops at the first record before its new start', () => {
+    const trust = new SortTrust();
+    const c = cursor([], trust);
+    const records = minutes('d', 36, true);
+    for (let i = 0; i < 30; i += 6) page(c, records.slice(i, i + 6));
+    expect(c.mayStartLater).toBe(true);
+    c.startAt(at('2025-04-02T20:14:00Z'));
+    expect(page(c, records.slice(30)).admissions).toEqual(['emit', 'emit', 'outside-window', 'outside-window', 'outside-window', 'outside-window']);
+    expect(c.walkedPast).toBe(true);
+  });
+
+  test('a record inside the window after one past the moved end revokes the trust and the walk goes on', () => {
+    const trust = earnedTrust();
+    const c = cursor([], trust);
+    page(c, [audit('a', T1)]);
+    c.endAt(at(T3));
+    c.admit('late', at('2025-04-02T20:40:00Z'));
+    expect(c.walkedPast).toBe(true);
+    expect(c.admit('b', at(T2))).toBe('emit');
+    expect(c.walkedPast).toBe(false);
+    expect(trust.trusted).toBe(false);
+  });
+
+  test('bounds move only past what was admitted', () => {
+    const c = cursor();
+    page(c, [audit('a', T1), audit('b', T2)]);
+    expect(() => c.endAt(at(T2))).toThrow();
+    expect(() => c.startAt(at(T2))).toThrow();
+    expect(() => c.endAt(at('2025-04-02T21:30:00Z'))).toThrow();
+    c.startAt(at(T1));
+    expect(c.bounds.start).toEqual(at(T1));
+  });
+
+  test('without a moved bound, records outside the window never end the walk', () => {
+    const c = cursor();
+    page(c, [audit('a', T1), audit('late', END)]);
+    expect(c.walkedPast).toBe(false);
   });
 });
 

@@ -1,17 +1,22 @@
 import { compareInstants, type Instant } from './instant.js';
 import type { Position } from './state.js';
 
-/** Distinct ascending steps a whole window must show before the server's sort is trusted. */
+/** Distinct steps in one direction a window must show before the server's order is relied on... */
 const STEPS_TO_EARN_TRUST = 20;
+/** ...over this many pages, each confirmed by the next, or over the whole window. */
+const PAGES_TO_EARN_TRUST = 3;
 
 /**
  * Whether this sync may rely on the server returning ascending created_at order. Trust is earned
- * by a completed window read entirely in ascending order with enough distinct steps (a newest-first
- * server never shows one; a shuffled one practically never does), and lost for good on the first
- * record out of order. Until then only whole windows are checkpointed.
+ * by a window read in ascending order with enough distinct steps, over its first pages or the
+ * whole of it (a newest-first server never shows one; a shuffled one practically never does), and
+ * lost for good on the first record out of order. Until then only whole windows are checkpointed.
+ * The same is kept for newest-first order, which a server that ignores `sort` may follow: proven
+ * the same way, refuted by any window whose records rise.
  */
 export class SortTrust {
   private standing: 'unproven' | 'trusted' | 'revoked' = 'unproven';
+  private newestFirst: 'unproven' | 'proven' | 'refuted' = 'unproven';
 
   get trusted(): boolean {
     return this.standing === 'trusted';
@@ -28,6 +33,19 @@ export class SortTrust {
 
   recordAscendingWindow(distinctSteps: number): void {
     if (this.standing === 'unproven' && distinctSteps >= STEPS_TO_EARN_TRUST) this.standing = 'trusted';
+  }
+
+  /** The server answers newest first: a window read in that order may stop once past its start. */
+  get newestFirstProven(): boolean {
+    return this.newestFirst === 'proven';
+  }
+
+  recordDescendingWindow(distinctSteps: number): void {
+    if (this.newestFirst === 'unproven' && distinctSteps >= STEPS_TO_EARN_TRUST) this.newestFirst = 'proven';
+  }
+
+  refuteNewestFirst(): void {
+    this.newestFirst = 'refuted';
   }
 }
 
@@ -47,25 +65,43 @@ export type Admission = 'emit' | 'outside-window' | 'already-delivered' | 'dupli
  * trusted, every record of the window so far is in ascending order, and the next page has confirmed
  * it: a server that ignores `sort` therefore costs checkpoints, never records. Otherwise the only
  * state is the window's end, once all of it has been read.
+ *
+ * A window may be narrowed while it is read, so that the part it has not reached yet can be read
+ * by another window at the same time: its end moved ahead of everything admitted (ascending
+ * order), or its start moved behind it (newest first). The walk then ends once the relied-on order
+ * has carried it past the moved bound.
  */
 export class WindowCursor {
   private readonly seen = new Set<string>();
-  private readonly deliveredAtStart: ReadonlySet<string>;
+  private deliveredAtStart: ReadonlySet<string>;
+  private readonly window: WindowBounds;
   private newest: Instant;
   private idsAtNewest: Set<string>;
+  private oldest: Instant | undefined;
   private ascending = true;
+  private descending = true;
   private distinctSteps = 0;
+  private descendingSteps = 0;
+  private pagesSeen = 0;
   private emittedAny = false;
   private rereading = false;
+  private narrowed = false;
+  /** Which moved bound a record has been seen past, in the order relied on. */
+  private passed: 'end' | 'start' | undefined;
 
   constructor(
-    readonly bounds: WindowBounds,
+    bounds: WindowBounds,
     deliveredAtStart: readonly string[],
     private readonly sortTrust: SortTrust,
   ) {
+    this.window = { ...bounds };
     this.deliveredAtStart = new Set(deliveredAtStart);
     this.newest = bounds.start;
     this.idsAtNewest = new Set(deliveredAtStart);
+  }
+
+  get bounds(): Readonly<WindowBounds> {
+    return this.window;
   }
 
   /**
@@ -73,6 +109,9 @@ export class WindowCursor {
    * before emitting them, when the window so far and this page are in ascending order.
    */
   confirmBefore(instants: readonly Instant[]): Position | undefined {
+    this.pagesSeen += 1;
+    const orderShown = this.pagesSeen > PAGES_TO_EARN_TRUST && !this.rereading;
+    if (orderShown && this.descending) this.sortTrust.recordDescendingWindow(this.descendingSteps);
     if (this.rereading || !this.ascending) return undefined;
     let previous = this.newest;
     for (const instant of instants) {
@@ -83,6 +122,7 @@ export class WindowCursor {
       }
       previous = instant;
     }
+    if (orderShown) this.sortTrust.recordAscendingWindow(this.distinctSteps);
     return this.sortTrust.trusted && this.emittedAny ? this.positionNow() : undefined;
   }
 
@@ -91,12 +131,91 @@ export class WindowCursor {
     return this.sortTrust.trusted && this.ascending && !this.rereading;
   }
 
+  /** Whether the end may be moved ahead: the walk is in trusted ascending order, so it can stop there. */
+  get mayEndEarlier(): boolean {
+    return this.mayCheckpoint;
+  }
+
+  /** Whether the start may be moved behind: the walk is in proven newest-first order. */
+  get mayStartLater(): boolean {
+    return this.sortTrust.newestFirstProven && this.descending && !this.rereading;
+  }
+
   /** `instant` is the record's place in time, parsed once per record. */
   admit(id: string, instant: Instant): Admission {
-    if (!this.inWindow(instant)) return 'outside-window';
-    if (compareInstants(instant, this.bounds.start) === 0 && this.deliveredAtStart.has(id)) return 'already-delivered';
+    if (!this.inWindow(instant)) {
+      this.notePastBound(instant);
+      return 'outside-window';
+    }
+    if (compareInstants(instant, this.window.start) === 0 && this.deliveredAtStart.has(id)) return 'already-delivered';
     if (this.seen.has(id)) return 'duplicate';
     this.seen.add(id);
+    // A record inside the window after one past a moved bound: the order relied on does not hold.
+    if (this.passed === 'end') this.markOutOfOrder();
+    if (this.passed === 'start') this.markRising();
+    this.passed = undefined;
+    this.trackAscending(id, instant);
+    this.trackDescending(instant);
+    this.emittedAny = true;
+    return 'emit';
+  }
+
+  /** The walk has gone past a moved bound in the order relied on: no later page holds more of the window. */
+  get walkedPast(): boolean {
+    return this.passed !== undefined;
+  }
+
+  /** The bounds were moved: the totals the server reported for the first page no longer apply. */
+  get wasNarrowed(): boolean {
+    return this.narrowed;
+  }
+
+  get admittedCount(): number {
+    return this.seen.size;
+  }
+
+  /** The newest instant admitted so far (the start while none was). */
+  get newestAdmitted(): Instant {
+    return this.newest;
+  }
+
+  /** The oldest instant admitted so far, if any. */
+  get oldestAdmitted(): Instant | undefined {
+    return this.oldest;
+  }
+
+  /** Ends the window at `end`, after every record admitted so far; the rest is read elsewhere. */
+  endAt(end: Instant): void {
+    if (compareInstants(end, this.newest) <= 0 || compareInstants(end, this.window.end) >= 0) throw new Error('a window can only end earlier, after what it admitted');
+    this.window.end = end;
+    this.narrowed = true;
+  }
+
+  /** Starts the window at `start`, before every record admitted so far; the rest is read elsewhere. */
+  startAt(start: Instant): void {
+    const beforeOldest = this.oldest === undefined || compareInstants(start, this.oldest) <= 0;
+    if (!beforeOldest || compareInstants(start, this.window.start) <= 0) throw new Error('a window can only start later, before what it admitted');
+    this.window.start = start;
+    this.deliveredAtStart = new Set();
+    this.narrowed = true;
+  }
+
+  /**
+   * The window is read again from its first page because records went missing. Records already
+   * emitted come back as duplicates; no checkpoint is taken until the window completes.
+   */
+  beginReread(): void {
+    this.rereading = true;
+  }
+
+  /** The whole window has been read: one read entirely in one order earns that order's trust. */
+  completed(): void {
+    if (this.rereading) return;
+    if (this.ascending) this.sortTrust.recordAscendingWindow(this.distinctSteps);
+    if (this.descending) this.sortTrust.recordDescendingWindow(this.descendingSteps);
+  }
+
+  private trackAscending(id: string, instant: Instant): void {
     const vsNewest = compareInstants(instant, this.newest);
     if (vsNewest > 0) {
       this.newest = instant;
@@ -109,30 +228,36 @@ export class WindowCursor {
     } else {
       this.markOutOfOrder();
     }
-    this.emittedAny = true;
-    return 'emit';
   }
 
-  /**
-   * The window is read again from its first page because records went missing. Records already
-   * emitted come back as duplicates; no checkpoint is taken until the window completes.
-   */
-  beginReread(): void {
-    this.rereading = true;
+  private trackDescending(instant: Instant): void {
+    const vsOldest = this.oldest === undefined ? -1 : compareInstants(instant, this.oldest);
+    if (vsOldest < 0) {
+      if (this.oldest !== undefined) this.descendingSteps += 1;
+      this.oldest = instant;
+    } else if (vsOldest > 0) {
+      this.markRising();
+    }
   }
 
-  /** The whole window has been read: one read entirely in ascending order earns the sort trust. */
-  completed(): void {
-    if (this.ascending && !this.rereading) this.sortTrust.recordAscendingWindow(this.distinctSteps);
+  private notePastBound(instant: Instant): void {
+    if (!this.narrowed) return;
+    if (compareInstants(instant, this.window.end) >= 0 && this.mayEndEarlier) this.passed = 'end';
+    else if (compareInstants(instant, this.window.start) < 0 && this.mayStartLater) this.passed = 'start';
   }
 
   private inWindow(instant: Instant): boolean {
-    return compareInstants(instant, this.bounds.start) >= 0 && compareInstants(instant, this.bounds.end) < 0;
+    return compareInstants(instant, this.window.start) >= 0 && compareInstants(instant, this.window.end) < 0;
   }
 
   private markOutOfOrder(): void {
     this.ascending = false;
     this.sortTrust.revoke();
+  }
+
+  private markRising(): void {
+    this.descending = false;
+    this.sortTrust.refuteNewestFirst();
   }
 
   /** The position as instants, for the state book. */

@@ -1,7 +1,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import got, { HTTPError, RequestError, type Got, type Response } from 'got';
 import { ConnectorError, systemError, transientError } from '../errors.js';
-import { SlidingWindowLimiter } from './rate-limiter.js';
+import { SlidingWindowLimiter, systemClock, type LimiterPause } from './rate-limiter.js';
 import { treatmentOf, type FailureContext, type ResponseFacts } from './response-table.js';
 import { decideRetry, DEFAULT_RETRY_POLICY, type RetryPolicyOptions, type RetryReason } from './retry-policy.js';
 
@@ -12,6 +12,8 @@ export interface RootlyClientOptions {
   requestsPerMinute: number;
   /** Overrides for tests and `check`, which should not wait for long. */
   policy?: Partial<RetryPolicyOptions>;
+  /** Told when the rate limiter holds every request back for seconds. */
+  onPause?: (pause: LimiterPause) => void;
 }
 
 export interface RetryNotice {
@@ -44,6 +46,8 @@ export interface JsonRequest {
 
 interface RequestContext extends Record<string, unknown> {
   startedAt: number;
+  /** The limiter's number for the attempt in flight, to match its answer's rate-limit headers to it. */
+  departure?: number;
 }
 
 /**
@@ -61,7 +65,7 @@ export class RootlyHttpClient {
     options: RootlyClientOptions,
     private readonly onRetry: (notice: RetryNotice) => void = () => undefined,
   ) {
-    this.limiter = new SlidingWindowLimiter(options.requestsPerMinute);
+    this.limiter = new SlidingWindowLimiter(options.requestsPerMinute, 60_000, systemClock, options.onPause);
     this.policy = { ...DEFAULT_RETRY_POLICY, maxRetryMs: options.maxRetryMs, ...options.policy };
     this.got = got.extend({
       headers: {
@@ -78,12 +82,14 @@ export class RootlyHttpClient {
       hooks: {
         beforeRequest: [
           async (options) => {
-            await this.limiter.acquire(options.signal);
+            // Waiting for the limiter is part of the request's time: it counts against max_retry_seconds.
+            const context = options.context as Partial<RequestContext>;
+            context.departure = await this.limiter.acquire(options.signal, (context.startedAt ?? Date.now()) + this.policy.maxRetryMs);
           },
         ],
         afterResponse: [
           (response) => {
-            this.limiter.observe(response.headers);
+            this.limiter.observe(response.headers, (response.request.options.context as Partial<RequestContext>).departure ?? 0);
             const elapsed = response.timings.phases.total;
             if (elapsed !== undefined) {
               this.stats.latencyMs = this.stats.latencyMs === undefined ? elapsed : this.stats.latencyMs * 0.8 + elapsed * 0.2;
@@ -114,6 +120,8 @@ export class RootlyHttpClient {
   }
 
   private retryDelay(attempt: number, error: RequestError): number {
+    // The limiter refused to wait past the request's deadline: nothing is left to retry with.
+    if (error.cause instanceof ConnectorError) return 0;
     const startedAt = (error.options.context as Partial<RequestContext>).startedAt ?? Date.now();
     const statusCode = error.response?.statusCode;
     const decision = decideRetry(
@@ -134,6 +142,7 @@ export class RootlyHttpClient {
 /** A got failure as the ConnectorError the response table gives it. */
 function describeFailure(error: unknown, url: URL, elapsedMs: number, notFoundHint: string | undefined): ConnectorError {
   if (error instanceof RequestError) {
+    if (error.cause instanceof ConnectorError) return error.cause;
     if (error.name === 'AbortError' || error.code === 'ERR_ABORTED') return transientError('The request was cancelled: the sync is stopping.', { cause: error });
     const statusCode = error instanceof HTTPError ? error.response.statusCode : undefined;
     const title = error instanceof HTTPError ? errorTitle(error.response.body) : undefined;

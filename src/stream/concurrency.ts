@@ -16,15 +16,26 @@ export function windowsForRate(limits: ConcurrencyLimits, latencyMs: number | un
   return Math.min(limits.maxConcurrentWindows, Math.max(1, needed));
 }
 
+/** Where the sync stands in its batch of windows (see windowsToRun). */
+export interface BatchStanding {
+  /** No window of the current batch has completed yet. */
+  open: boolean;
+  /** A window of it has records and more pages: the history here is dense. */
+  dense: boolean;
+}
+
 /**
- * How many windows may run now. Once the server has shown that it sorts, as many as allowed. While
- * that is unproven, one at a time, so that each window can prove or disprove the order. Once it is
- * known not to sort, a window's records are saved only when it completes and no state can be saved
- * while any window is partly emitted: windows then run in batches, the next starting once every
- * window of the last has completed, and a state follows each batch.
+ * How many windows may run now. Once the server has shown that it sorts, as many as allowed. Until
+ * then a window's records are saved only when it completes (or once the order is proven), and no
+ * state can be saved while any window is partly emitted: windows run in batches, a batch taking
+ * windows until one of them completes and the next starting once every window of the last has
+ * completed, and a state follows each batch. While the order is unproven a batch starts with one
+ * window, which crosses empty history with growing windows, and grows only once that history
+ * proves dense.
  */
-export function windowsToRun(sortTrust: SortTrust, running: number, allowed: number): number {
+export function windowsToRun(sortTrust: SortTrust, running: number, allowed: number, batch: BatchStanding): number {
   if (sortTrust.trusted) return allowed;
-  if (running > 0) return 0;
-  return sortTrust.revoked ? allowed : 1;
+  if (sortTrust.revoked) return running === 0 || batch.open ? allowed : 0;
+  if (running === 0) return 1;
+  return batch.open && batch.dense ? allowed : 0;
 }

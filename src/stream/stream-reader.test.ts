@@ -171,7 +171,8 @@ const RANGE_START_MS = Date.UTC(2025, 3, 2, 20, 0, 0);
 const RANGE_START = formatInstant(at(new Date(RANGE_START_MS).toISOString()));
 const RANGE_END = new Date(RANGE_START_MS + 10_000).toISOString();
 
-function dataset(): { rows: Row[]; expected: string[] } {
+/** `spread` adds that many records at distinct instants between the clusters, enough for an order to be proven. */
+function dataset(spread = 0): { rows: Row[]; expected: string[] } {
   const rows: Row[] = [];
   let next = 0;
   const add = (offsetMs: number, count: number, subNanos = 0n, style: 'Z' | '-07:00' = 'Z'): void => {
@@ -198,6 +199,7 @@ function dataset(): { rows: Row[]; expected: string[] } {
   add(9000, 1);
   add(9999, 2, 999_999n); // the last nanosecond-ish of the range
   add(10_000, 3); // on the (exclusive) end
+  for (let i = 0; i < spread; i += 1) add(37 + Math.floor((i * 9_900) / spread), 1, 123_000n);
   const startNs = BigInt(RANGE_START_MS) * NS_PER_MS;
   const endNs = BigInt(RANGE_START_MS + 10_000) * NS_PER_MS;
   const expected = rows.filter((r) => r.nanos >= startNs && r.nanos < endNs).map((r) => r.resource.id);
@@ -214,6 +216,8 @@ interface Case {
   pageSize: number;
   windowSizeMs: number;
   repeatAcrossPages: boolean;
+  /** Records at distinct instants added to the clusters (see dataset). */
+  spread?: number;
 }
 
 function cases(orders: readonly Order[], pageSizes = PAGE_SIZES): Case[] {
@@ -231,12 +235,13 @@ const label = (c: Case): string =>
  * Reads the dataset once, then for every checkpoint pretends the sync died right after saving it
  * and a new sync resumed from it. Returns the problems found (empty when exactly once holds).
  */
-async function crashAtEveryCheckpoint(c: Case): Promise<{ problems: string[]; crashes: number }> {
-  const { rows, expected } = dataset();
+async function crashAtEveryCheckpoint(c: Case): Promise<{ problems: string[]; crashes: number; splits: number }> {
+  const { rows, expected } = dataset(c.spread);
   const end = at(RANGE_END);
   const sizes = { pageSize: c.pageSize, windowSizeMs: c.windowSizeMs, concurrency: c.concurrency ?? 1 };
   const fake = (): FakeRootly => new FakeRootly(rows, { order: c.order, repeatAcrossPages: c.repeatAcrossPages });
-  const full = await run(fake(), { start: at(RANGE_START), deliveredAtStart: [] }, end, sizes);
+  const stats = newStreamStats();
+  const full = await run(fake(), { start: at(RANGE_START), deliveredAtStart: [] }, end, sizes, stats);
   const problems: string[] = [];
   const checkpoints = checkpointsOf(full.events);
   for (const { index, state } of checkpoints) {
@@ -249,7 +254,7 @@ async function crashAtEveryCheckpoint(c: Case): Promise<{ problems: string[]; cr
       problems.push(`${label(c)}: crash after ${JSON.stringify(state)}: missing ${missing.join(',') || '-'}, doubled ${doubled.join(',') || '-'}`);
     }
   }
-  return { problems, crashes: checkpoints.length };
+  return { problems, crashes: checkpoints.length, splits: stats.splits };
 }
 
 describe('readAuditLogs delivers every record exactly once', () => {
@@ -439,6 +444,73 @@ describe('readAuditLogs after a crash at any checkpoint', () => {
       const resumed = await run(byListOrder, { start: at(state.created_at), deliveredAtStart: state.ids_at_created_at }, end, sizes);
       expect(sorted([...idsOf(full.events.slice(0, index)), ...idsOf(resumed.events)])).toEqual(['a', 'b', 'c']);
     }
+  });
+});
+
+/** Pages read under each query's range: one walk through a window's pages per range. */
+function pagesPerWalk(source: FakeRootly): number[] {
+  const walks = new Map<string, number>();
+  for (const request of source.requests) {
+    const link = request.link === undefined ? undefined : new URL(request.link);
+    const key = link ? `${link.searchParams.get('filter[created_at][gte]')}/${link.searchParams.get('filter[created_at][lt]')}` : `${request.range.start}/${request.range.end}`;
+    walks.set(key, (walks.get(key) ?? 0) + 1);
+  }
+  return [...walks.values()];
+}
+
+describe('readAuditLogs keeps every allowed window busy until the last page', () => {
+  // 400 distinct instants over 20 s in one window of 60 s: read alone, it is 80 pages one after another.
+  const rows = Array.from({ length: 400 }, (_, i) => row(`w${String(i).padStart(3, '0')}`, BigInt(RANGE_START_MS) * NS_PER_MS + BigInt(i) * 50_000_000n));
+  const end = at(new Date(RANGE_START_MS + 20_000).toISOString());
+  const sizes = { pageSize: 5, windowSizeMs: 60_000, concurrency: 4 };
+  const expected = sorted(rows.map((r) => r.resource.id));
+
+  test.each(['ascending', 'newest-first'] as const)(
+    '%s server: the window with the most left is split for idle slots; no walk is left with most of the pages; every crash resumes exactly once',
+    async (order) => {
+      const stats = newStreamStats();
+      const source = new FakeRootly(rows, { order, latencyFor: (i) => (i * 7) % 3 });
+      const full = await run(source, { start: at(RANGE_START), deliveredAtStart: [] }, end, sizes, stats);
+      expect(sorted(idsOf(full.events))).toEqual(expected);
+      expect(stats.splits).toBeGreaterThanOrEqual(3);
+      expect(stats.maxConcurrentWindows).toBe(4);
+      // Read whole, one walk would fetch all 80 pages in a row; split, the longest walk is a fraction.
+      expect(Math.max(...pagesPerWalk(source))).toBeLessThanOrEqual(40);
+      // Splitting costs few requests beyond the pages the records fill.
+      expect(source.requests.length).toBeLessThanOrEqual(80 + 2 * stats.splits);
+      const checkpoints = checkpointsOf(full.events);
+      expect(checkpoints.at(-1)?.state).toEqual({ created_at: formatInstant(end), ids_at_created_at: [] });
+      for (const { index, state } of checkpoints) {
+        const committed = idsOf(full.events.slice(0, index));
+        const resumed = await run(new FakeRootly(rows, { order }), { start: at(state.created_at), deliveredAtStart: state.ids_at_created_at, ahead: state.ahead }, end, sizes);
+        expect(sorted([...committed, ...idsOf(resumed.events)])).toEqual(expected);
+      }
+    },
+  );
+
+  test('a shuffled server is never split: a window can only end early in an order relied on', async () => {
+    const stats = newStreamStats();
+    const full = await run(new FakeRootly(rows, { order: 'shuffled' }), { start: at(RANGE_START), deliveredAtStart: [] }, end, sizes, stats);
+    expect(sorted(idsOf(full.events))).toEqual(expected);
+    expect(stats.splits).toBe(0);
+  });
+
+  test('the dataset with same-millisecond clusters on whole seconds, split at every page size: exactly once after any crash', async () => {
+    const problems: string[] = [];
+    let splits = 0;
+    for (const c of cases(['ascending', 'newest-first'], [1, 2, 3]).filter((c) => c.windowSizeMs === 60_000)) {
+      const result = await crashAtEveryCheckpoint({ ...c, concurrency: 4, spread: 60 });
+      problems.push(...result.problems);
+      splits += result.splits;
+    }
+    expect(problems).toEqual([]);
+    expect(splits).toBeGreaterThan(10);
+  });
+
+  test('estimates count each record once, however windows were split', async () => {
+    const { events } = await run(new FakeRootly(rows, { order: 'ascending' }), { start: at(RANGE_START), deliveredAtStart: [] }, end, sizes);
+    const estimates = events.flatMap((e) => (e.kind === 'estimate' ? [e.rowEstimate] : []));
+    expect(Math.max(...estimates)).toBe(rows.length);
   });
 });
 

@@ -5,7 +5,8 @@ import { SortTrust, WindowCursor } from '../cursor/window-cursor.js';
 import { windowsToRun } from './concurrency.js';
 import { DeliveryQueue } from './delivery-queue.js';
 import type { PageSource, RecordKeys } from './page-source.js';
-import { readWindow, type WindowCounters, type WindowEvent } from './window-reader.js';
+import { chooseSplit, recordsLeft } from './splitter.js';
+import { readWindow, type WindowCounters, type WindowEvent, type WindowProgress } from './window-reader.js';
 import { windowEnd, WindowSizer } from './windows.js';
 
 export type StreamEvent<R> =
@@ -32,14 +33,23 @@ export interface StreamReadOptions<T, R> {
 export interface StreamStats extends WindowCounters {
   windows: number;
   maxConcurrentWindows: number;
+  /** Windows split so that idle slots read part of them. */
+  splits: number;
 }
 
-export const newStreamStats = (): StreamStats => ({ pages: 0, windows: 0, maxConcurrentWindows: 0, skippedOutsideWindow: 0, skippedDuplicates: 0 });
+export const newStreamStats = (): StreamStats => ({ pages: 0, windows: 0, maxConcurrentWindows: 0, splits: 0, skippedOutsideWindow: 0, skippedDuplicates: 0 });
 
 interface Delivery<R> {
   entry: Entry;
   event: WindowEvent<R> | { kind: 'failed'; error: unknown };
   written: () => void;
+}
+
+/** A window being read: its stretch of the book, its cursor, and what it is expected still to hold. */
+interface RunningWindow {
+  entry: Entry;
+  cursor: WindowCursor;
+  progress: WindowProgress;
 }
 
 /** The windows of one sync in flight, and what they share. */
@@ -49,7 +59,9 @@ interface Run<T, R> {
   sizer: WindowSizer;
   sortTrust: SortTrust;
   deliveries: DeliveryQueue<Delivery<R>>;
-  running: Set<Entry>;
+  running: Map<Entry, RunningWindow>;
+  /** Until the sort is trusted: no window of the current batch has completed, so it may still grow. */
+  batchOpen: boolean;
   stop: AbortController;
 }
 
@@ -58,7 +70,9 @@ interface Run<T, R> {
  * records and the states that may be saved after them. Windows complete in any order; the
  * StateBook decides what state describes what was emitted. Each window task waits until its page
  * has been written out before it fetches the next, so what is in flight stays within the number of
- * windows times two pages.
+ * windows times two pages. When slots are idle and nothing is left to plan, the window with the
+ * most left to read is split and an idle slot reads part of it, so that every slot stays busy until
+ * the last page.
  */
 export async function* readStream<T, R>(options: StreamReadOptions<T, R>, stats: StreamStats): AsyncGenerator<StreamEvent<R>> {
   const run: Run<T, R> = {
@@ -67,7 +81,8 @@ export async function* readStream<T, R>(options: StreamReadOptions<T, R>, stats:
     sizer: new WindowSizer(options.windowSizeMs),
     sortTrust: new SortTrust(),
     deliveries: new DeliveryQueue(),
-    running: new Set(),
+    running: new Map(),
+    batchOpen: true,
     stop: new AbortController(),
   };
   const { book } = options;
@@ -96,13 +111,43 @@ export async function* readStream<T, R>(options: StreamReadOptions<T, R>, stats:
   }
 }
 
-/** Starts windows over the unplanned stretches while the concurrency allows. */
+/** Starts windows over the unplanned stretches while the concurrency allows, then fills idle slots by splitting. */
 function planWindows<T, R>(run: Run<T, R>): void {
   const { book } = run.options;
-  const capacity = windowsToRun(run.sortTrust, run.running.size, Math.max(1, run.options.concurrency()));
+  const allowed = Math.max(1, run.options.concurrency());
+  if (run.running.size === 0) run.batchOpen = true;
+  const dense = !run.sortTrust.trusted && [...run.running.values()].some((window) => window.progress.morePages && window.cursor.admittedCount > 0);
+  const capacity = windowsToRun(run.sortTrust, run.running.size, allowed, { open: run.batchOpen, dense });
   for (let next = book.nextUnplanned(); next && run.running.size < capacity; next = book.nextUnplanned()) {
     const size = run.running.size === 0 ? run.sizer.sizeMs : run.sizer.baseSizeMs;
     startWindow(run, book.planWindow(next, windowEnd(next.position.instant, next.end, size)));
+  }
+  splitForIdleSlots(run, allowed);
+}
+
+/**
+ * Slots idle with nothing else to plan: the window with the most left gives the part it has not
+ * reached to a new window (see chooseSplit), until every slot is busy or no split is worth it.
+ */
+function splitForIdleSlots<T, R>(run: Run<T, R>, allowed: number): void {
+  const { book, pageSize } = run.options;
+  while (run.running.size < allowed) {
+    const plan = chooseSplit(run.running.values(), pageSize);
+    if (!plan) return;
+    const { window, at, keptShare } = plan;
+    const left = recordsLeft(window) ?? 0;
+    let part: Entry;
+    if (plan.side === 'ahead') {
+      window.cursor.endAt(at);
+      part = book.splitAhead(window.entry, at);
+    } else {
+      window.cursor.startAt(at);
+      part = book.splitBehind(window.entry, at);
+    }
+    window.progress.expected = window.cursor.admittedCount + left * keptShare;
+    run.stats.splits += 1;
+    run.options.debug(`Splitting a window at ${formatInstant(at)} (about ${Math.round(left)} records left) so that an idle slot reads part of it`);
+    startWindow(run, part, left * (1 - keptShare));
   }
 }
 
@@ -120,26 +165,31 @@ function settle<T, R>(run: Run<T, R>, entry: Entry, event: WindowEvent<R>): void
     startWindow(run, entry);
   } else if (event.kind === 'complete') {
     run.running.delete(entry);
+    run.batchOpen = false;
     book.complete(entry);
     run.sizer.windowDone(event.emitted, run.running.size === 0);
   }
 }
 
-function startWindow<T, R>(run: Run<T, R>, entry: Entry): void {
+/** Starts reading a planned window; `splitShare` is the records expected in a part split off another. */
+function startWindow<T, R>(run: Run<T, R>, entry: Entry, splitShare?: number): void {
   const { options, stats } = run;
-  run.running.add(entry);
+  const bounds = { start: entry.position.instant, end: entry.end };
+  const cursor = new WindowCursor(bounds, entry.position.ids, run.sortTrust);
+  const progress: WindowProgress = { morePages: true, ...(splitShare !== undefined ? { expected: splitShare } : {}) };
+  run.running.set(entry, { entry, cursor, progress });
   stats.windows += 1;
   stats.maxConcurrentWindows = Math.max(stats.maxConcurrentWindows, run.running.size);
-  const bounds = { start: entry.position.instant, end: entry.end };
   options.debug(`Reading window [${formatInstant(bounds.start)}, ${formatInstant(bounds.end)})`);
-  const cursor = new WindowCursor(bounds, entry.position.ids, run.sortTrust);
   const emit = (event: Delivery<R>['event']): Promise<void> => new Promise((written) => run.deliveries.push({ entry, event, written }));
-  readWindow(bounds, cursor, stats, {
+  readWindow(cursor, stats, {
     pages: options.pages,
     keys: options.keys,
     render: options.render,
     pageSize: options.pageSize,
     mayBeDense: run.sizer.isGrown,
+    reportsEstimate: splitShare === undefined,
+    progress,
     warn: options.warn,
     emit,
     signal: run.stop.signal,

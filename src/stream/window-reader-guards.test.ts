@@ -52,7 +52,7 @@ describe('readWindow: walks that would never end', () => {
     const cursor = new WindowCursor(WINDOW, [], trusted());
     const fetchPage = jest.spyOn(source, 'fetchPage');
     const counters = { pages: 0, skippedOutsideWindow: 0, skippedDuplicates: 0 };
-    const reading = readWindow(WINDOW, cursor, counters, { pages: source, keys: AUDIT_KEYS, render: (r: AuditResource[]) => r, pageSize: 2, mayBeDense: false, warn: () => undefined, signal: new AbortController().signal, emit: async () => undefined });
+    const reading = readWindow(cursor, counters, { pages: source, keys: AUDIT_KEYS, reportsEstimate: true, progress: { morePages: true }, render: (r: AuditResource[]) => r, pageSize: 2, mayBeDense: false, warn: () => undefined, signal: new AbortController().signal, emit: async () => undefined });
     await expect(reading).rejects.toMatchObject({ failureType: 'system_error', message: expect.stringMatching(/already followed/) });
     expect(fetchPage).toHaveBeenCalledTimes(1);
   });
@@ -63,8 +63,8 @@ describe('readWindow: walks that would never end', () => {
     const source: PageSource<AuditResource> = { fetchPage: async () => ({ resources: [[A], [B], [C]][request] ?? [], nextLink: links[request++] ?? null }) };
     const counters = { pages: 0, skippedOutsideWindow: 0, skippedDuplicates: 0 };
     const emitted: string[] = [];
-    await readWindow(WINDOW, new WindowCursor(WINDOW, [], trusted()), counters, {
-      pages: source, keys: AUDIT_KEYS, render: (r: AuditResource[]) => r, pageSize: 1, mayBeDense: false, warn: () => undefined, signal: new AbortController().signal,
+    await readWindow(new WindowCursor(WINDOW, [], trusted()), counters, {
+      pages: source, keys: AUDIT_KEYS, reportsEstimate: true, progress: { morePages: true }, render: (r: AuditResource[]) => r, pageSize: 1, mayBeDense: false, warn: () => undefined, signal: new AbortController().signal,
       emit: async (event) => void (event.kind === 'records' && emitted.push(...event.records.map((r) => r.id))),
     });
     expect(emitted).toEqual(['a', 'b', 'c']);

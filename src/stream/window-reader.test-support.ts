@@ -103,9 +103,9 @@ export async function read(scripts: Script[], options: ReadOptions = {}): Promis
     source,
   };
   const cursor = new WindowCursor(WINDOW, options.deliveredAtStart ?? [], options.trust ?? trusted());
-  const reading = readWindow(WINDOW, cursor, run.counters, {
+  const reading = readWindow(cursor, run.counters, {
     pages: source,
-    keys: AUDIT_KEYS,
+    keys: AUDIT_KEYS, reportsEstimate: true, progress: { morePages: true },
     render: (resources: AuditResource[]) => resources,
     pageSize: 2,
     mayBeDense: options.mayBeDense ?? false,

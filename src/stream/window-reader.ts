@@ -23,6 +23,14 @@ export interface WindowCounters {
   skippedDuplicates: number;
 }
 
+/** What the sync knows of a window being read, to decide which one to split when slots are idle. */
+export interface WindowProgress {
+  /** Records expected in its bounds: its first page's meta.total_count, or a share of it once split. */
+  expected?: number;
+  /** Its last page linked on to another (true before the first page). */
+  morePages: boolean;
+}
+
 export interface WindowReadOptions<T, R> {
   pages: PageSource<T>;
   keys: RecordKeys<T>;
@@ -35,6 +43,9 @@ export interface WindowReadOptions<T, R> {
   pageSize: number;
   /** The window was grown over empty history: a dense first page gives it back. */
   mayBeDense: boolean;
+  /** Its first page's total adds to the sync's estimate (not so for a part split off another window). */
+  reportsEstimate: boolean;
+  progress: WindowProgress;
   warn: (message: string) => void;
   /** Hands an event to the sync and resolves once it has been written out. */
   emit: (event: WindowEvent<R>) => Promise<void>;
@@ -47,9 +58,8 @@ interface Batch<R> {
   count: number;
 }
 
-/** One window's reading: its bounds, cursor, counters and the records it has emitted so far. */
+/** One window's reading: its cursor (which holds its bounds), counters and the records it has emitted so far. */
 interface WindowRead<T, R> {
-  window: { start: Instant; end: Instant };
   cursor: WindowCursor;
   counters: WindowCounters;
   options: WindowReadOptions<T, R>;
@@ -62,21 +72,17 @@ interface WindowRead<T, R> {
  * position after them; otherwise they go out at once and only the window's completion makes them
  * safe to save. A window whose pages hold fewer records than reported is read again.
  */
-export async function readWindow<T, R>(
-  window: { start: Instant; end: Instant },
-  cursor: WindowCursor,
-  counters: WindowCounters,
-  options: WindowReadOptions<T, R>,
-): Promise<void> {
-  const read: WindowRead<T, R> = { window, cursor, counters, options, emitted: 0 };
+export async function readWindow<T, R>(cursor: WindowCursor, counters: WindowCounters, options: WindowReadOptions<T, R>): Promise<void> {
+  const read: WindowRead<T, R> = { cursor, counters, options, emitted: 0 };
   for (let pass = 1; ; pass += 1) {
     if (pass > 1) cursor.beginReread();
     const walked = await walkPages(read, pass);
     if (walked === 'dense') return;
     // A total larger than what the pages held means a page lost records on the way (for example an
-    // empty page that still linked on): the window is read again rather than silently short.
-    if (walked.reported === undefined || walked.served >= walked.reported) break;
-    const range = label(window);
+    // empty page that still linked on): the window is read again rather than silently short. Once
+    // narrowed, the total was for wider bounds and says nothing.
+    if (walked.reported === undefined || walked.served >= walked.reported || cursor.wasNarrowed) break;
+    const range = label(cursor.bounds);
     if (pass >= MAX_PASSES_PER_WINDOW) {
       // Saving this window would skip the missing records for good: fail, and let the next sync
       // read the window again from the last saved state.
@@ -93,14 +99,14 @@ export async function readWindow<T, R>(
 /** One walk through the window's pages; what the first page reported and how many ids were served. */
 async function walkPages<T, R>(read: WindowRead<T, R>, pass: number): Promise<{ reported?: number; served: number } | 'dense'> {
   const { cursor, options } = read;
-  const paginator = new Paginator(label(read.window));
+  const paginator = new Paginator(label(cursor.bounds));
   const served = new Set<string>();
   let reported: number | undefined;
   let held: Batch<R> | undefined;
   let link: string | undefined;
   for (let first = true; ; first = false) {
     options.signal.throwIfAborted();
-    const page = await options.pages.fetchPage({ range: requestRange(read.window), pageSize: options.pageSize, link, signal: options.signal });
+    const page = await options.pages.fetchPage({ range: requestRange(cursor.bounds), pageSize: options.pageSize, link, signal: options.signal });
     read.counters.pages += 1;
     if (first && page.totalCount !== undefined) {
       reported = page.totalCount;
@@ -108,19 +114,24 @@ async function walkPages<T, R>(read: WindowRead<T, R>, pass: number): Promise<{ 
         await options.emit({ kind: 'dense', total: reported });
         return 'dense';
       }
-      if (pass === 1) await options.emit({ kind: 'reported', total: reported });
+      if (pass === 1 && !cursor.wasNarrowed) options.progress.expected = reported;
+      if (pass === 1 && options.reportsEstimate) await options.emit({ kind: 'reported', total: reported });
     }
     const taken = takePage(page, read, served);
+    // Past a moved bound in the order relied on, no later page holds more of the window.
+    const last = page.nextLink === null || cursor.walkedPast;
+    options.progress.morePages = !last;
     if (held) await send(read, held, taken.confirmed);
     held = undefined;
     // An empty page that still links on may have lost its records: from here the window's
     // position is not confirmed page by page, only by the window's completion.
-    if (page.resources.length === 0 && page.nextLink !== null) cursor.beginReread();
+    if (page.resources.length === 0 && !last) cursor.beginReread();
     if (taken.batch) {
-      if (page.nextLink !== null && cursor.mayCheckpoint) held = taken.batch;
+      if (!last && cursor.mayCheckpoint) held = taken.batch;
       else await send(read, taken.batch);
     }
-    const next = paginator.next({ ...(page.selfLink !== undefined ? { selfLink: page.selfLink } : {}), nextLink: page.nextLink, fresh: taken.fresh }, reported);
+    const nextLink = last ? null : page.nextLink;
+    const next = paginator.next({ ...(page.selfLink !== undefined ? { selfLink: page.selfLink } : {}), nextLink, fresh: taken.fresh }, reported);
     if (next === null) return { ...(reported !== undefined ? { reported } : {}), served: served.size };
     link = next;
   }
@@ -171,12 +182,12 @@ function takePage<T, R>(page: Page<T>, read: WindowRead<T, R>, served: Set<strin
  * The filters sent for a window. The lower bound is widened to its whole second so that a server
  * comparing at coarser precision still returns a superset; the WindowCursor trims it exactly.
  */
-function requestRange(window: { start: Instant; end: Instant }): TimeRange {
+function requestRange(window: Readonly<{ start: Instant; end: Instant }>): TimeRange {
   const startSecond = instantFromMillis(Math.floor(instantToMillis(window.start) / 1000) * 1000);
   return { start: formatInstant(startSecond), end: formatInstant(window.end) };
 }
 
-function label(window: { start: Instant; end: Instant }): string {
+function label(window: Readonly<{ start: Instant; end: Instant }>): string {
   return `[${formatInstant(window.start)}, ${formatInstant(window.end)})`;
 }
 

@@ -1,0 +1,87 @@
+import { describe, expect, test } from '@jest/globals';
+import { readRateLimitHeaders, readResetHeader } from './rate-limit-headers.js';
+
+const T0 = Date.UTC(2025, 3, 2, 20, 0, 0);
+
+describe('readRateLimitHeaders: the limit and its window', () => {
+  test.each([
+    ['x-ratelimit-limit', '1000, 1000;window=3600'],
+    ['x-ratelimit-limit', '1000;w=3600'],
+    ['ratelimit-limit', '1000, 1000;w=3600'],
+    ['ratelimit-policy', '1000;w=3600'],
+    ['ratelimit-policy', '"hourly";q=1000;w=3600'],
+  ])('%s: %s is 1000 per hour', (name, value) => {
+    expect(readRateLimitHeaders({ [name]: value }, T0).policies).toEqual([{ limit: 1000, windowMs: 3_600_000 }]);
+  });
+
+  test('every policy of a list is kept', () => {
+    expect(readRateLimitHeaders({ 'x-ratelimit-limit': '10, 10;w=1, 1000;w=3600' }, T0).policies).toEqual([
+      { limit: 10, windowMs: 1000 },
+      { limit: 1000, windowMs: 3_600_000 },
+    ]);
+  });
+
+  test('a bare number leaves the window unsaid', () => {
+    const reading = readRateLimitHeaders({ 'x-ratelimit-limit': '3000' }, T0);
+    expect(reading).toEqual({ policies: [], bareLimit: 3000 });
+  });
+
+  test.each(['0', '-5', 'many', '', '1000;window=0', '1000;w=0.001', '1000;w=99999999', 'NaN;w=60', '1e12;w=60'])(
+    'a limit or window no server means (%s) is not believed',
+    (value) => {
+      const reading = readRateLimitHeaders({ 'x-ratelimit-limit': value }, T0);
+      expect(reading).toEqual({ policies: [] });
+    },
+  );
+});
+
+describe('readRateLimitHeaders: the remaining allowance', () => {
+  test('remaining with its reset, in either dialect', () => {
+    expect(readRateLimitHeaders({ 'x-ratelimit-remaining': '7', 'x-ratelimit-reset': String(T0 / 1000 + 12) }, T0)).toMatchObject({ remaining: 7, resetAt: T0 + 12_000 });
+    expect(readRateLimitHeaders({ 'ratelimit-remaining': '7', 'ratelimit-reset': '12' }, T0)).toMatchObject({ remaining: 7, resetAt: T0 + 12_000 });
+  });
+
+  test("the newest draft's combined field", () => {
+    expect(readRateLimitHeaders({ ratelimit: '"default";r=50;t=30' }, T0)).toMatchObject({ remaining: 50, resetAt: T0 + 30_000 });
+  });
+
+  test('a negative remaining reads as none left; garbage as unsaid', () => {
+    expect(readRateLimitHeaders({ 'x-ratelimit-remaining': '-3' }, T0).remaining).toBe(0);
+    expect(readRateLimitHeaders({ 'x-ratelimit-remaining': 'lots' }, T0).remaining).toBeUndefined();
+  });
+});
+
+describe('readResetHeader', () => {
+  test('epoch seconds are an absolute time', () => {
+    expect(readResetHeader({ 'x-ratelimit-reset': String(T0 / 1000 + 30) }, T0)).toBe(T0 + 30_000);
+  });
+
+  test('epoch milliseconds are an absolute time', () => {
+    expect(readResetHeader({ 'x-ratelimit-reset': String(T0 + 30_000) }, T0)).toBe(T0 + 30_000);
+  });
+
+  test('small values are delta seconds from now', () => {
+    expect(readResetHeader({ 'ratelimit-reset': '30' }, T0)).toBe(T0 + 30_000);
+    expect(readResetHeader({ 'ratelimit-reset': '0' }, T0)).toBe(T0);
+  });
+
+  test("an epoch is read against the response's Date, so a clock ahead or behind Rootly's waits as long", () => {
+    const serverNow = T0 - 600_000; // the connector's clock 10 minutes ahead
+    const headers = { date: new Date(serverNow).toUTCString(), 'x-ratelimit-reset': String(serverNow / 1000 + 30) };
+    expect(readResetHeader(headers, T0)).toBe(T0 + 30_000);
+  });
+
+  test('X-RateLimit-Reset is preferred over RateLimit-Reset', () => {
+    expect(readResetHeader({ 'x-ratelimit-reset': '5', 'ratelimit-reset': '50' }, T0)).toBe(T0 + 5000);
+  });
+
+  test('an unusable X- value falls back to RateLimit-Reset', () => {
+    expect(readResetHeader({ 'x-ratelimit-reset': 'soon', 'ratelimit-reset': '50' }, T0)).toBe(T0 + 50_000);
+    expect(readResetHeader({ 'x-ratelimit-reset': '-3', 'ratelimit-reset': '50' }, T0)).toBe(T0 + 50_000);
+  });
+
+  test('no header, or only garbage, gives undefined', () => {
+    expect(readResetHeader({}, T0)).toBeUndefined();
+    expect(readResetHeader({ 'x-ratelimit-reset': 'tomorrow' }, T0)).toBeUndefined();
+  });
+});
