@@ -40,7 +40,7 @@ export default tseslint.config(
   {
     // Tests: a describe block is one function by nature, fixtures may be long, and engine tests
     // may feed it real audit records.
-    files: ['**/*.test.ts', 'test/**/*.ts'],
+    files: ['**/*.test.ts', '**/*.test-support.ts', 'test/**/*.ts'],
     rules: {
       'import-x/no-restricted-paths': 'off',
       'max-lines': 'off',

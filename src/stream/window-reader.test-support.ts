@@ -93,7 +93,9 @@ export async function read(scripts: Script[], options: ReadOptions = {}): Promis
   const source = new ScriptedSource(scripts);
   // The sync stops (another window failed) once this many pages were asked for.
   const stop = new AbortController();
-  if (options.stopAfterPages !== undefined) source.onRequest = (count) => void (count >= (options.stopAfterPages ?? Infinity) && stop.abort());
+  if (options.stopAfterPages !== undefined) source.onRequest = (count) => {
+    if (count >= (options.stopAfterPages ?? Infinity)) stop.abort();
+  };
   const run: WindowRun = {
     events: [],
     emitted: [],

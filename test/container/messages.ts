@@ -30,7 +30,7 @@ export interface DiscoveredStream {
 const field = (value: unknown, key: string): unknown => (isObject(value) ? value[key] : undefined);
 
 export const messagesOfType = (run: RunResult, type: string): Array<Record<string, unknown>> =>
-  run.messages.filter((m) => m.type === type) as Array<Record<string, unknown>>;
+  run.messages.filter((m) => m.type === type);
 
 export function recordMessages(run: RunResult): RecordMessage[] {
   return messagesOfType(run, 'RECORD').map((m) => {

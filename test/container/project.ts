@@ -30,10 +30,10 @@ export interface ConnectorMetadata {
 export function readMetadata(): ConnectorMetadata {
   const document = parse(readProjectText('metadata.yaml')) as unknown;
   const data = isObject(document) ? document['data'] : undefined;
-  if (!isObject(data) || typeof data['dockerRepository'] !== 'string' || data['dockerImageTag'] === undefined) {
+  if (!isObject(data) || typeof data['dockerRepository'] !== 'string' || typeof data['dockerImageTag'] !== 'string') {
     throw new Error('metadata.yaml has no data.dockerRepository and data.dockerImageTag');
   }
-  return { dockerRepository: data['dockerRepository'], dockerImageTag: String(data['dockerImageTag']) };
+  return { dockerRepository: data['dockerRepository'], dockerImageTag: data['dockerImageTag'] };
 }
 
 export function isObject(value: unknown): value is Record<string, unknown> {

@@ -67,7 +67,7 @@ export function duplicateOrders(schema: unknown): string[] {
       if (!isObject(property) || property['order'] === undefined) continue;
       const order = property['order'];
       const previous = seen.get(order);
-      if (previous !== undefined) found.push(`${pointer}/properties: order ${String(order)} of '${name}' and '${previous}'`);
+      if (previous !== undefined) found.push(`${pointer}/properties: order ${JSON.stringify(order)} of '${name}' and '${previous}'`);
       else seen.set(order, name);
     }
   });
