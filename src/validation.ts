@@ -16,7 +16,7 @@ export function compileSchema<T>(schema: object): ValidateFunction<T> {
   if (!shared) {
     shared = new Ajv({ allErrors: true, useDefaults: true, strict: true, allowUnionTypes: true });
     addFormats(shared);
-    shared.addKeyword('airbyte_secret').addKeyword('order');
+    shared.addKeyword('airbyte_secret').addKeyword('order').addKeyword('pattern_descriptor');
   }
   return shared.compile<T>(schema);
 }
