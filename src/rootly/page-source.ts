@@ -1,5 +1,6 @@
 import { systemError } from '../errors.js';
 import type { RootlyHttpClient } from '../http/rootly-client.js';
+import { serverDateOf } from '../http/retry-policy.js';
 import type { Page, PageRequest, PageSource } from '../stream/page-source.js';
 import { compileSchema, describeErrors } from '../validation.js';
 import type { AuditResource } from './audits.js';
@@ -64,6 +65,18 @@ export class RootlyPageSource implements PageSource<AuditResource> {
     url.searchParams.set('filter[created_at][gte]', request.range.start);
     url.searchParams.set('filter[created_at][lt]', request.range.end);
     return url;
+  }
+
+  /**
+   * Rootly's clock: the Date of its answer to one small request (one record of the last second),
+   * in epoch ms; undefined when the answer carries no readable Date.
+   */
+  async serverTime(signal?: AbortSignal): Promise<number | undefined> {
+    const now = Date.now();
+    const url = this.firstPageUrl({ range: { start: new Date(now - 1000).toISOString(), end: new Date(now).toISOString() }, pageSize: 1 });
+    this.debug(`GET ${url.pathname}${url.search} (to read Rootly's clock)`);
+    const response = await this.client.getJson(url, { notFoundHint: this.list.notFoundHint, ...(signal ? { signal } : {}) });
+    return serverDateOf(response.headers);
   }
 
   async fetchPage(request: PageRequest): Promise<Page<AuditResource>> {
