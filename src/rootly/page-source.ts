@@ -2,6 +2,7 @@ import { systemError } from '../errors.js';
 import type { RootlyHttpClient } from '../http/rootly-client.js';
 import { serverDateOf } from '../http/retry-policy.js';
 import type { Page, PageRequest, PageSource } from '../stream/page-source.js';
+import { maskedExcerpt } from '../secrets.js';
 import { compileSchema, describeErrors } from '../validation.js';
 import type { AuditResource } from './audits.js';
 
@@ -24,7 +25,8 @@ const AUDITS_LIST_SCHEMA = {
         properties: {
           id: { type: ['string', 'integer'] },
           type: { type: 'string' },
-          attributes: { type: 'object', required: ['created_at'], properties: { created_at: { type: 'string' } } },
+          // created_at is checked record by record, so that a failure can name the record.
+          attributes: { type: 'object' },
         },
       },
     },
@@ -109,11 +111,11 @@ export class RootlyPageSource implements PageSource<AuditResource> {
     try {
       url = new URL(link, this.listUrl);
     } catch {
-      throw systemError(`Rootly returned a next-page link that is not a URL: ${JSON.stringify(link.slice(0, 200))}.`);
+      throw systemError(`Rootly returned a next-page link that is not a URL: ${JSON.stringify(maskedExcerpt(link, 200))}.`);
     }
     if (url.origin !== this.baseUrl.origin || url.pathname !== this.listUrl.pathname || url.username !== '' || url.password !== '') {
       throw systemError(
-        `Rootly returned a next-page link to ${url.origin}${url.pathname}, not ${this.listUrl.origin}${this.listUrl.pathname} of the configured base URL; the connector does not follow it, since that would send the API key elsewhere.`,
+        `Rootly returned a next-page link to ${maskedExcerpt(`${url.origin}${url.pathname}`, 200)}, not ${this.listUrl.origin}${this.listUrl.pathname} of the configured base URL; the connector does not follow it, since that would send the API key elsewhere.`,
       );
     }
     return url;

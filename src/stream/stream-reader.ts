@@ -34,7 +34,14 @@ export interface StreamStats extends WindowCounters {
   maxConcurrentWindows: number;
 }
 
-export const newStreamStats = (): StreamStats => ({ pages: 0, windows: 0, maxConcurrentWindows: 0, skippedOutsideWindow: 0, skippedDuplicates: 0 });
+export const newStreamStats = (): StreamStats => ({
+  pages: 0,
+  pagesLargerThanAsked: 0,
+  windows: 0,
+  maxConcurrentWindows: 0,
+  skippedOutsideWindow: 0,
+  skippedDuplicates: 0,
+});
 
 interface Delivery<R> {
   entry: Entry;
@@ -99,7 +106,10 @@ export async function* readStream<T, R>(options: StreamReadOptions<T, R>, stats:
 /** Starts windows over the unplanned stretches while the concurrency allows. */
 function planWindows<T, R>(run: Run<T, R>): void {
   const { book } = run.options;
-  const capacity = windowsToRun(run.sortTrust, run.running.size, Math.max(1, run.options.concurrency()));
+  // Once a page came larger than asked for, pages are read one window at a time: only one such
+  // page is in memory at once.
+  const concurrency = run.stats.pagesLargerThanAsked > 0 ? 1 : Math.max(1, run.options.concurrency());
+  const capacity = windowsToRun(run.sortTrust, run.running.size, concurrency);
   for (let next = book.nextUnplanned(); next && run.running.size < capacity; next = book.nextUnplanned()) {
     const size = run.running.size === 0 ? run.sizer.sizeMs : run.sizer.baseSizeMs;
     startWindow(run, book.planWindow(next, windowEnd(next.position.instant, next.end, size)));

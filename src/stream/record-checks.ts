@@ -1,0 +1,48 @@
+import { systemError, type ConnectorError } from '../errors.js';
+import { maskedExcerpt } from '../secrets.js';
+
+/**
+ * Records nested deeper than this are refused. Writing a record (JSON.stringify) recurses once per
+ * level, and so do the JSON parsers of most destinations (about a thousand levels at most); an
+ * audit record is a dozen levels deep.
+ */
+export const MAX_RECORD_DEPTH = 500;
+
+/**
+ * Whether a parsed JSON value nests deeper than `limit` levels (the value itself is level 1).
+ * Walked with an explicit stack, not recursion: a value a hundred thousand levels deep must be
+ * measured, not overflow the call stack while being measured.
+ */
+export function nestsDeeperThan(value: unknown, limit: number): boolean {
+  const nodes: unknown[] = [value];
+  const depths: number[] = [1];
+  for (let node = nodes.pop(); node !== undefined; node = nodes.pop()) {
+    const depth = depths.pop() ?? 1;
+    if (typeof node !== 'object' || node === null) continue;
+    if (depth > limit) return true;
+    const children: unknown[] = Array.isArray(node) ? node : Object.values(node);
+    for (const child of children) {
+      if (typeof child === 'object' && child !== null) {
+        nodes.push(child);
+        depths.push(depth + 1);
+      }
+    }
+  }
+  return false;
+}
+
+/** Whether two records parsed from JSON hold the same content (both within the depth limit). */
+export function sameContent(a: unknown, b: unknown): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
+}
+
+/**
+ * The failure for a record the connector cannot handle, naming it, where it is and what is wrong:
+ * every sync would meet it again, so it is a system_error that says how to get past it.
+ */
+export function unusableRecord(id: string, window: string, problem: string, cause?: unknown): ConnectorError {
+  return systemError(
+    `Rootly sent the audit record ${JSON.stringify(maskedExcerpt(id, 100))} in ${window}, which the connector cannot handle: ${problem}. Every sync stops at it: to get past it, move the stream's state past that range (see "Records the connector refuses" in the README), and report the record to Rootly support.`,
+    cause === undefined ? undefined : { cause },
+  );
+}
