@@ -5,7 +5,7 @@ import { ConnectorError } from '../errors.js';
 import { AUDIT_KEYS, type AuditResource } from '../rootly/audits.js';
 import type { Page, PageRequest, PageSource } from './page-source.js';
 import { MAX_RECORD_DEPTH, nestsDeeperThan } from './record-checks.js';
-import { newStreamStats, readStream, type StreamEvent } from './stream-reader.js';
+import { newStreamStats, readStream } from './stream-reader.js';
 
 const START = '2025-04-02T20:00:00Z';
 const END = '2025-04-02T21:00:00Z';
@@ -49,7 +49,7 @@ async function sync(pages: ScriptedPages, pageSize = 3): Promise<{ ids: string[]
   const render = (records: AuditResource[]): AuditResource[] => records;
   const stream = readStream({ pages, keys: AUDIT_KEYS, render, book, pageSize, windowSizeMs: 3_600_000, concurrency: () => 4, debug: () => undefined, warn: () => undefined }, newStreamStats());
   try {
-    for await (const event of stream as AsyncGenerator<StreamEvent<AuditResource[]>>) {
+    for await (const event of stream) {
       if (event.kind === 'records') {
         pages.log.push(`emit ${event.records.map((r) => r.id).join(',')}`);
         ids.push(...event.records.map((r) => r.id));
