@@ -1,6 +1,6 @@
 import { loadCatalog, type ConfiguredStream } from '../catalog.js';
 import { loadConfig, type Config } from '../config.js';
-import { formatInstant, instantToMillis, type Instant } from '../cursor/instant.js';
+import { compareInstants, formatInstant, instantToMillis, type Instant } from '../cursor/instant.js';
 import { NOTABLE_CLOCK_SKEW_MS, startingPoint, upperBound } from '../cursor/starting-point.js';
 import { StateBook } from '../cursor/state-book.js';
 import { loadStates, parseStreamState, type SavedState } from '../cursor/state.js';
@@ -48,7 +48,8 @@ async function syncStream(stream: ConfiguredStream, config: Config, saved: Saved
   let output: SyncOutput | undefined;
   let summary: SyncSummary;
   try {
-    const end = await syncUpperBound(handle, config, logger);
+    const resumeAt = stream.syncMode === 'incremental' && saved ? saved.position.instant : config.backfillStart;
+    const end = await syncUpperBound(handle, config, logger, resumeAt);
     const from = startingPoint(stream.syncMode, saved, config.backfillStart, end);
     const source = config.useSyntheticData ? ' from synthetic data' : '';
     logger.info(`Reading ${stream.name} (${stream.syncMode}) from ${formatInstant(from.position.instant)} up to ${formatInstant(end)}${source}.`);
@@ -71,11 +72,15 @@ async function syncStream(stream: ConfiguredStream, config: Config, saved: Saved
  * The sync's frozen upper bound, from the earlier of the local clock and Rootly's (see
  * upperBound). Rootly's clock is read with one small request before anything else, so that no
  * window is planned against a clock ahead of Rootly's; without a Date header, the local clock does.
+ * A sync resuming at or past the local bound has nothing to read whichever clock is earlier, and
+ * sends no request.
  */
-async function syncUpperBound(handle: PageSourceHandle, config: Config, logger: Logger): Promise<Instant> {
-  const serverNow = handle.serverTime ? await handle.serverTime() : undefined;
+async function syncUpperBound(handle: PageSourceHandle, config: Config, logger: Logger, resumeAt: Instant | undefined): Promise<Instant> {
+  const local = upperBound(Date.now(), undefined, config.settleDelayMs);
+  if (!handle.serverTime || (resumeAt !== undefined && compareInstants(resumeAt, local.end) >= 0)) return local.end;
+  const serverNow = await handle.serverTime();
   const bound = upperBound(Date.now(), serverNow, config.settleDelayMs);
-  if (handle.serverTime && serverNow === undefined) {
+  if (serverNow === undefined) {
     logger.info("Rootly's answer carries no Date header: this sync is bounded by the local clock only.");
   }
   if (bound.skewMs !== undefined && Math.abs(bound.skewMs) > NOTABLE_CLOCK_SKEW_MS) {
