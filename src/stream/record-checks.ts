@@ -16,19 +16,25 @@ export const MAX_RECORD_DEPTH = 500;
 export function nestsDeeperThan(value: unknown, limit: number): boolean {
   const nodes: unknown[] = [value];
   const depths: number[] = [1];
+  // Runs on every record: plain loops over an explicit stack, nothing allocated per node.
   for (let node = nodes.pop(); node !== undefined; node = nodes.pop()) {
     const depth = depths.pop() ?? 1;
     if (typeof node !== 'object' || node === null) continue;
     if (depth > limit) return true;
-    const children: unknown[] = Array.isArray(node) ? node : Object.values(node);
-    for (const child of children) {
-      if (typeof child === 'object' && child !== null) {
-        nodes.push(child);
-        depths.push(depth + 1);
-      }
+    if (Array.isArray(node)) {
+      for (let index = 0; index < node.length; index += 1) pushIfObject(nodes, depths, node[index], depth + 1);
+    } else {
+      for (const key in node) pushIfObject(nodes, depths, (node as Record<string, unknown>)[key], depth + 1);
     }
   }
   return false;
+}
+
+function pushIfObject(nodes: unknown[], depths: number[], child: unknown, depth: number): void {
+  if (typeof child === 'object' && child !== null) {
+    nodes.push(child);
+    depths.push(depth);
+  }
 }
 
 /** Whether two records parsed from JSON hold the same content (both within the depth limit). */
