@@ -92,7 +92,36 @@ describe('parseConfig', () => {
     expect(parseConfig({ api_key: KEY, backfill_start_time: '2025-04-02T20:00:00Z' }, NOW).config.backfillStart).toBeDefined();
   });
 
-  test.each(['http://127.0.0.1:8080', 'http://localhost:3000/', 'http://[::1]:9000', 'https://proxy.example.com/rootly'])(
+  test.each([
+    ['a path starting with //, read by URL resolution as another host', 'https://api.rootly.com//evil.example'],
+    ['a loopback origin followed by //another loopback origin', 'http://127.0.0.1:8080//127.0.0.1:9090'],
+    ['a .. segment', 'https://proxy.example.com/rootly/../other'],
+    ['a percent-encoded .. segment', 'https://proxy.example.com/rootly/%2e%2E/other'],
+    ['a . segment', 'https://proxy.example.com/./rootly'],
+    ['an empty segment inside the path', 'https://proxy.example.com/rootly//v2'],
+    ['a backslash', 'https://api.rootly.com\\evil.example'],
+    ['an encoded slash', 'https://proxy.example.com/rootly%2Fv2'],
+    ['a query', 'https://proxy.example.com/rootly?x=1'],
+    ['a fragment', 'https://proxy.example.com/rootly#top'],
+  ])('refuses a base_url with %s as a config_error naming base_url', (_label, baseUrl) => {
+    expect(configErrorOf({ api_key: KEY, base_url: baseUrl }).message).toContain("'base_url'");
+  });
+
+  test.each([
+    ['one character', 'e'],
+    ['a quote', '"'],
+    ['seven characters', 'abcdefg'],
+    ['a NUL', 'rk-live-\u0000abc'],
+    ['a euro sign', 'rk-live-€abcdef'],
+    ['a trailing newline', 'rk-live-abcdef\n'],
+    ['digits only', '1234567890123'],
+  ])('refuses an api_key of %s as a config_error naming api_key, without printing it', (_label, key) => {
+    const error = configErrorOf({ api_key: key, page_size: 10 });
+    expect(error.message).toContain("'api_key'");
+    if (key.length > 1) expect(error.message).not.toContain(key);
+  });
+
+  test.each(['http://127.0.0.1:8080', 'http://localhost:3000/', 'http://[::1]:9000', 'https://proxy.example.com/rootly', 'https://proxy.example.com/rootly/v1-proxy/'])(
     'accepts base_url %s',
     (baseUrl) => {
       expect(parseConfig({ api_key: KEY, base_url: baseUrl }, NOW).config.baseUrl.href).toBe(new URL(baseUrl).href);

@@ -1,7 +1,7 @@
 import { configError } from './errors.js';
 import { readJsonFile } from './json-file.js';
 import { parseInstant, type Instant } from './cursor/instant.js';
-import { registerSecret } from './secrets.js';
+import { registerSecret, secretProblem } from './secrets.js';
 import { compileSchema, describeErrors } from './validation.js';
 import type { JsonObject } from './protocol/messages.js';
 import { loadSpec } from './spec.js';
@@ -52,9 +52,17 @@ export function parseConfig(raw: unknown, now: Date = new Date()): LoadedConfig 
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
     throw configError('The config must be a JSON object such as {"api_key": "..."}.');
   }
-  // The key is registered before validation so that no validation message can echo it.
+  // The key is checked and registered before validation so that no validation message can echo
+  // it; a key the mask could not hide safely (too short, control or non-Latin-1 characters) is
+  // refused without being printed.
   const maybeKey = (raw as { api_key?: unknown }).api_key;
-  if (typeof maybeKey === 'string') registerSecret(maybeKey);
+  if (typeof maybeKey === 'string') {
+    const problem = secretProblem(maybeKey);
+    if (problem !== undefined) {
+      throw configError(`'api_key' ${problem}. Copy the whole key from Rootly under Configuration → API Keys, without quotes or spaces around it.`);
+    }
+    registerSecret(maybeKey);
+  }
 
   const spec = loadSpec().connectionSpecification;
   const validate = compileSchema<RawConfig>(spec);
@@ -68,35 +76,11 @@ export function parseConfig(raw: unknown, now: Date = new Date()): LoadedConfig 
 }
 
 function toConfig(raw: RawConfig, now: Date): Config {
-  let baseUrl: URL;
-  try {
-    baseUrl = new URL(raw.base_url);
-  } catch {
-    throw configError(`'base_url' is not a valid URL; use the form https://api.rootly.com.`);
-  }
-  if (baseUrl.username !== '' || baseUrl.password !== '') {
-    throw configError(`'base_url' must not contain a user name or password; the API key goes in 'api_key' only.`);
-  }
-  if (baseUrl.protocol !== 'https:' && !LOOPBACK_HOSTS.test(baseUrl.hostname)) {
-    throw configError(
-      `'base_url' must use https (plain http is accepted only for loopback hosts such as 127.0.0.1), got ${baseUrl.origin}.`,
-    );
-  }
-  let backfillStart: Instant | undefined;
-  if (raw.backfill_start_time !== undefined) {
-    backfillStart = parseInstant(raw.backfill_start_time);
-    if (!backfillStart) {
-      throw configError(`'backfill_start_time' must be an ISO-8601 date-time with a time zone, such as 2025-01-01T00:00:00Z.`);
-    }
-    if (backfillStart.epochSeconds * 1000 > now.getTime()) {
-      throw configError(`'backfill_start_time' ${raw.backfill_start_time} is in the future; use a past instant, or leave it empty to start from now.`);
-    }
-  }
   return {
     apiKey: raw.api_key,
-    backfillStart,
+    backfillStart: backfillStartOf(raw.backfill_start_time, now),
     useSyntheticData: raw.use_synthetic_data,
-    baseUrl,
+    baseUrl: baseUrlOf(raw.base_url),
     pageSize: raw.page_size,
     windowSizeMs: Math.round(raw.window_size_hours * 3_600_000),
     settleDelayMs: raw.settle_delay_seconds * 1000,
@@ -105,4 +89,48 @@ function toConfig(raw: RawConfig, now: Date): Config {
     maxRetryMs: raw.max_retry_seconds * 1000,
     maxConcurrentWindows: raw.max_concurrent_windows,
   };
+}
+
+function baseUrlOf(text: string): URL {
+  let baseUrl: URL;
+  try {
+    baseUrl = new URL(text);
+  } catch {
+    throw configError(`'base_url' is not a valid URL; use the form https://api.rootly.com.`);
+  }
+  if (baseUrl.username !== '' || baseUrl.password !== '') {
+    throw configError(`'base_url' must not contain a user name or password; the API key goes in 'api_key' only.`);
+  }
+  if (baseUrl.protocol !== 'https:' && !LOOPBACK_HOSTS.test(baseUrl.hostname)) {
+    throw configError(`'base_url' must use https (plain http is accepted only for loopback hosts such as 127.0.0.1), got ${baseUrl.origin}.`);
+  }
+  // The path is checked as written, before URL parsing resolves dot segments away.
+  if (!isPlainPathPrefix(text.replace(/^[a-z][a-z0-9+.-]*:\/\/[^/?#\\]*/i, ''))) {
+    throw configError(
+      `'base_url' may only add a plain path to the origin, such as https://proxy.example.com/rootly: no path starting with //, no . or .. segments, no backslash, query or fragment.`,
+    );
+  }
+  return baseUrl;
+}
+
+/** Non-empty segments of unreserved or percent-encoded characters, none of them a dot segment. */
+function isPlainPathPrefix(path: string): boolean {
+  if (path === '' || path === '/') return true;
+  if (!/^(\/[A-Za-z0-9\-._~!$&'()*+,;=:@%]+)+\/?$/.test(path)) return false;
+  return path.split('/').every((segment) => {
+    const decoded = segment.replace(/%2e/gi, '.');
+    return decoded !== '.' && decoded !== '..' && !/%(2f|5c)/i.test(segment);
+  });
+}
+
+function backfillStartOf(text: string | undefined, now: Date): Instant | undefined {
+  if (text === undefined) return undefined;
+  const backfillStart = parseInstant(text);
+  if (!backfillStart) {
+    throw configError(`'backfill_start_time' must be an ISO-8601 date-time with a time zone, such as 2025-01-01T00:00:00Z.`);
+  }
+  if (backfillStart.epochSeconds * 1000 > now.getTime()) {
+    throw configError(`'backfill_start_time' ${text} is in the future; use a past instant, or leave it empty to start from now.`);
+  }
+  return backfillStart;
 }

@@ -41,6 +41,8 @@ async function main(): Promise<void> {
     // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion
     .option('order', { choices: ORDERS, default: 'honour' as OrderMode })
     .option('omit-meta', { type: 'boolean', default: false })
+    .option('clock-offset-ms', { type: 'number', default: 0, describe: "the server's clock minus the real one (positive: ahead)" })
+    .option('omit-date-header', { type: 'boolean', default: false })
     .option('fault', { type: 'string', array: true, default: [] as string[], describe: `KIND:RATE, e.g. 503:0.05; kinds: ${FAULT_KINDS.join(', ')}` })
     .strict()
     .parseAsync();
@@ -70,6 +72,8 @@ async function main(): Promise<void> {
     seed: argv.seed,
     order: argv.order,
     omitMeta: argv['omit-meta'],
+    clockOffsetMs: argv['clock-offset-ms'],
+    omitDateHeader: argv['omit-date-header'],
     faults: argv.fault.map(parseFault),
     dataset: generateDataset({ count: argv.records, start, end, seed: argv.seed, sameMillisecondClusterRate: argv['cluster-rate'] }),
   });

@@ -161,3 +161,103 @@ describe('fault scheduling', () => {
     expect(await run()).toEqual(first);
   });
 });
+
+describe('hostile servers', () => {
+  it('429-bad-retry-after asks for no usable wait: 0, negative, a past date, then garbage', async () => {
+    mock.setOptions({ faults: [{ kind: '429-bad-retry-after', atRequests: [1, 2, 3, 4] }] });
+    mock.resetRequests();
+    const values: Array<string | null> = [];
+    for (let i = 0; i < 4; i++) values.push((await request(audits, KEY)).headers.get('retry-after'));
+    expect(values.filter((v) => v !== null && (v === '0' || v === '-5' || v === 'soon' || Date.parse(v) < Date.now()))).toHaveLength(4);
+    expect(new Set(values).size).toBe(4);
+  });
+
+  it('echo-key-in-title quotes the key the client sent, straddling the 300th character of the title', async () => {
+    arm('echo-key-in-title');
+    const answer = await request(audits, KEY);
+    expect(answer.status).toBe(500);
+    const title = (JSON.parse(answer.text) as { errors: Array<{ title: string }> }).errors[0]?.title ?? '';
+    expect(title.indexOf(KEY)).toBeLessThan(300);
+    expect(title.lastIndexOf(KEY) + KEY.length).toBeGreaterThan(300);
+  });
+
+  it('repeat-records serves the page before again, without a total, linking to the same page under a new URL', async () => {
+    const second = parseDocument(await request(`${mock.url}/v1/audits?${query({ sort: 'created_at', 'page[size]': 10, 'page[number]': 2 })}`, KEY));
+    const first = parseDocument(await request(audits, KEY));
+    mock.setOptions({ faults: [{ kind: 'repeat-records', atRequests: [1, 2] }] });
+    mock.resetRequests();
+    const repeated = parseDocument(await request(`${mock.url}/v1/audits?${query({ sort: 'created_at', 'page[size]': 10, 'page[number]': 2 })}`, KEY));
+    expect(repeated.data).toEqual(first.data);
+    expect(repeated.meta).toBeUndefined();
+    expect(repeated.links.next).toContain('page%5Bnumber%5D=2');
+    const again = parseDocument(await request(repeated.links.next ?? '', KEY));
+    expect(again.links.next).not.toBe(repeated.links.next);
+    // Once the fault stops, the same link serves the real page.
+    expect(parseDocument(await request(again.links.next ?? '', KEY)).data).toEqual(second.data);
+  });
+
+  it.each([
+    ['userinfo-next-link', /^http:\/\/rootly:hunter2@127\.0\.0\.1:\d+\/v1\/audits\?/],
+    ['sibling-path-next-link', /^http:\/\/127\.0\.0\.1:\d+\/v1\/audits-evil\?/],
+  ] as Array<[FaultKind, RegExp]>)('%s links to where the key must not go', async (kind, pattern) => {
+    arm(kind);
+    expect(parseDocument(await request(audits, KEY)).links.next).toMatch(pattern);
+  });
+
+  it('echo-key-in-link quotes the key at the 200th character: in a link that is not a URL, then in one to another host', async () => {
+    mock.setOptions({ faults: [{ kind: 'echo-key-in-link', atRequests: [1, 2] }] });
+    mock.resetRequests();
+    for (const expectUrl of [false, true]) {
+      const next = parseDocument(await request(audits, KEY)).links.next ?? '';
+      const at = next.indexOf(KEY);
+      expect(at).toBeLessThan(200);
+      expect(at + KEY.length).toBeGreaterThan(200);
+      expect(URL.canParse(next)).toBe(expectUrl);
+    }
+  });
+
+  it('conflicting-duplicate puts the first record\'s id on the last row with another content', async () => {
+    arm('conflicting-duplicate');
+    const { data, meta } = parseDocument(await request(audits, KEY));
+    expect(data.at(-1)?.id).toBe(data[0]?.id);
+    expect(data.at(-1)).not.toEqual(data[0]);
+    expect(meta?.total_count).toBe(95);
+  });
+
+  it('deep-record nests one record 100,000 levels deep; no-created-at drops one created_at', async () => {
+    arm('deep-record');
+    const deep = await request(audits, KEY);
+    expect(deep.text.length).toBeGreaterThan(1_000_000);
+    expect(() => JSON.parse(deep.text)).not.toThrow();
+    arm('no-created-at');
+    const { data } = parseDocument(await request(audits, KEY));
+    expect(data.filter((record) => record.attributes.created_at === undefined)).toHaveLength(1);
+  });
+
+  it('gzip-bomb inflates tenfold and more; huge-body and huge-page are as large as asked', async () => {
+    mock.setOptions({ hostileSizes: { gzipBombBytes: 8 * 1024 * 1024, hugeBodyBytes: 3_000_000, hugePageRecords: 2_500 } });
+    arm('gzip-bomb');
+    const bomb = await request(audits, KEY);
+    expect(bomb.text.length).toBeGreaterThanOrEqual(8 * 1024 * 1024);
+    expect(JSON.parse(bomb.text)).toEqual({ data: [] });
+    expect(mock.requests[0]).toMatchObject({ fault: 'gzip-bomb', status: 200 });
+    arm('huge-body');
+    const body = await request(audits, KEY);
+    expect(body.headers.get('content-length')).toBe('3000000');
+    expect(body.text.length).toBe(3_000_000);
+    arm('huge-page');
+    expect(parseDocument(await request(audits, KEY)).data).toHaveLength(2_500);
+    mock.setOptions({ hostileSizes: {} });
+  });
+
+  it('the Date header follows the server clock, ahead or behind, or is left out', async () => {
+    for (const offset of [-600_000, 90_000]) {
+      mock.setOptions({ clockOffsetMs: offset });
+      const date = Date.parse((await request(audits, KEY)).headers.get('date') ?? '');
+      expect(Math.abs(date - (Date.now() + offset))).toBeLessThan(2_000);
+    }
+    mock.setOptions({ clockOffsetMs: 0, omitDateHeader: true });
+    expect((await request(audits, KEY)).headers.get('date')).toBeNull();
+    mock.setOptions({ omitDateHeader: false });
+  });
+});

@@ -3,18 +3,63 @@
  * probability, so a failing connector test can be replayed exactly.
  */
 import { mulberry32 } from './prng.js';
+import { echoTitle } from './hostile.js';
 import { htmlReply, jsonApiError, rateLimitedReply, type Reply } from './reply.js';
 
 /** Faults that replace the whole answer, before authentication is even looked at. */
-export const REPLY_FAULTS = ['429-retry-after', '429-x-ratelimit-reset', '429-ratelimit-reset', '429-no-headers', '500', '502', '503', 'html-200'] as const;
-/**
- * Faults that bend a correct page (links, data) while keeping it valid JSON:API.
- * 'swap-with-next-page' answers a page with the next page's records and the next page, when it is
- * asked for, with this one's: every record is still served once, but the second page goes back in time.
- */
-export const PAGE_FAULTS = ['empty-page-with-next', 'repeat-next-link', 'foreign-next-link', 'duplicate-across-pages', 'swap-with-next-page'] as const;
+export const REPLY_FAULTS = [
+  '429-retry-after',
+  '429-x-ratelimit-reset',
+  '429-ratelimit-reset',
+  '429-no-headers',
+  /** A 429 whose Retry-After asks for no wait: 0, negative, a past date or unreadable, in turn. */
+  '429-bad-retry-after',
+  '500',
+  '502',
+  '503',
+  'html-200',
+  /** A 500 whose long error title quotes the client's key, encoded and raw, at its 300th character. */
+  'echo-key-in-title',
+] as const;
+/** Faults that bend a correct page (links, data) while keeping it valid JSON:API. */
+export const PAGE_FAULTS = [
+  'empty-page-with-next',
+  'repeat-next-link',
+  'foreign-next-link',
+  'duplicate-across-pages',
+  /**
+   * 'swap-with-next-page' answers a page with the next page's records and the next page, when it is
+   * asked for, with this one's: every record is still served once, but the second page goes back in time.
+   */
+  'swap-with-next-page',
+  /** The page before's records again, no total, and a new link to the same page: endless when persistent. */
+  'repeat-records',
+  /** A next link with user info (got would swap the Bearer key for it). */
+  'userinfo-next-link',
+  /** A next link to /v1/audits-evil on the same origin. */
+  'sibling-path-next-link',
+  /** A next link quoting the client's key at its 200th character: not a URL, or to another host. */
+  'echo-key-in-link',
+  /** The page's last record replaced by its first record's id with another content. */
+  'conflicting-duplicate',
+  /** A record nested 100,000 levels deep. */
+  'deep-record',
+  /** A record without created_at. */
+  'no-created-at',
+] as const;
 /** Faults in how the bytes of an answer reach the client. */
-export const TRANSPORT_FAULTS = ['reset-mid-body', 'stall', 'truncated-json', 'malformed-json'] as const;
+export const TRANSPORT_FAULTS = [
+  'reset-mid-body',
+  'stall',
+  'truncated-json',
+  'malformed-json',
+  /** About 1 MB of gzip inflating to 1 GiB (see HostileSizes). */
+  'gzip-bomb',
+  /** A 200 MB body with its Content-Length. */
+  'huge-body',
+  /** A page of 1,000,000 records, streamed without a length, whatever page[size] asked for. */
+  'huge-page',
+] as const;
 
 export type ReplyFault = (typeof REPLY_FAULTS)[number];
 export type PageFault = (typeof PAGE_FAULTS)[number];
@@ -80,10 +125,24 @@ export function isTransportFault(kind: FaultKind | undefined): kind is Transport
   return (TRANSPORT_FAULTS as readonly string[]).includes(kind ?? '');
 }
 
+/** What a reply fault may use of the request and the server. */
+export interface ReplyContext {
+  /** The server's clock, epoch ms. */
+  now: number;
+  limit: number;
+  requestNumber: number;
+  /** The key the client sent, for faults that echo it. */
+  echoedKey: string;
+}
+
 /** The canned answer of a reply fault; 429s carry only their own header dialect, reset 1 s ahead. */
-export function faultReply(kind: ReplyFault, now: number, limit: number): Reply {
+export function faultReply(kind: ReplyFault, { now, limit, requestNumber, echoedKey }: ReplyContext): Reply {
   const reset = String(Math.ceil((now + 1000) / 1000));
   switch (kind) {
+    case '429-bad-retry-after':
+      return rateLimitedReply({ 'Retry-After': ['0', '-5', new Date(now - 3_600_000).toUTCString(), 'soon'][requestNumber % 4] as string });
+    case 'echo-key-in-title':
+      return jsonApiError(500, echoTitle(echoedKey));
     case '429-retry-after':
       return rateLimitedReply({ 'Retry-After': '1' });
     case '429-x-ratelimit-reset':

@@ -1,6 +1,7 @@
 /** Knobs of the mock and their defaults. */
 import type { AuditResource } from './resource.js';
 import type { FaultKind, FaultRule } from './faults.js';
+import type { HostileSizes } from './hostile.js';
 import type { RateLimitOptions } from './rate-limit.js';
 
 /**
@@ -31,6 +32,15 @@ export interface MockRootlyKnobs {
   stallMs?: number;
   /** Seeds the fault PRNG and the 'shuffled' order; default 1. */
   seed?: number;
+  /**
+   * The server's clock minus the real one, in ms: positive when the server runs ahead. It stamps
+   * the Date header and the rate-limit resets, as a server whose clock differs from its clients'.
+   */
+  clockOffsetMs?: number;
+  /** Answer without a Date header (a proxy that strips it). */
+  omitDateHeader?: boolean;
+  /** Sizes of the gzip bomb, the huge body and the huge page. */
+  hostileSizes?: HostileSizes;
 }
 
 export interface MockRootlyOptions extends MockRootlyKnobs {

@@ -2,6 +2,7 @@
 import type { AuditResource } from './resource.js';
 import { FOREIGN_ORIGIN, type PageFault } from './faults.js';
 import { pageLink } from './links.js';
+import { applyHostilePageFault } from './page-faults.js';
 import type { AuditQuery } from './query.js';
 import type { Selection } from './store.js';
 
@@ -37,9 +38,25 @@ export interface PageInput {
   fault?: PageFault;
   /** The page whose records are served in this one's place (a swap); this page when absent. */
   recordsOfPage?: number;
+  /** The request's number and the key it carried, for the hostile page faults. */
+  requestNumber?: number;
+  echoedKey?: string;
 }
 
-export function buildPage({ selection, query, origin, path, omitMeta, fault, recordsOfPage }: PageInput): AuditsListDocument {
+/** The page faults buildPage bends itself; the others are in page-faults.ts. */
+const SIMPLE_FAULTS: ReadonlySet<PageFault> = new Set(['empty-page-with-next', 'repeat-next-link', 'foreign-next-link', 'duplicate-across-pages', 'swap-with-next-page']);
+
+export function buildPage(input: PageInput): AuditsListDocument {
+  const { fault } = input;
+  const document = buildSimplePage(input);
+  if (fault !== undefined && !SIMPLE_FAULTS.has(fault)) {
+    const firstIndex = (input.query.pageNumber - 1) * input.query.pageSize;
+    applyHostilePageFault(document, fault, { input, firstIndex, requestNumber: input.requestNumber ?? 0, echoedKey: input.echoedKey ?? '' });
+  }
+  return document;
+}
+
+function buildSimplePage({ selection, query, origin, path, omitMeta, fault, recordsOfPage }: PageInput): AuditsListDocument {
   const { pageNumber: page, pageSize: size } = query;
   const total = selection.length;
   const totalPages = Math.ceil(total / size);

@@ -8,6 +8,7 @@ import type { AddressInfo } from 'node:net';
 import type { AuditResource } from './resource.js';
 import { FaultPlan, faultReply, isPageFault, isReplyFault, isTransportFault, type FaultKind } from './faults.js';
 import { DEFAULTS, checkAuthorization, type MockRootlyKnobs, type MockRootlyOptions, type RequestLogEntry } from './options.js';
+import { deepJson, DEEP_MARKER, HOSTILE_DEFAULTS } from './hostile.js';
 import { buildPage } from './page.js';
 import { parseAuditQuery, type AuditQuery } from './query.js';
 import { SlidingWindowLimiter, maxInAnyWindow, rateLimitHeaders } from './rate-limit.js';
@@ -121,12 +122,17 @@ class MockRootlyServer implements MockRootly {
     return this.knobs.seed ?? DEFAULTS.seed;
   }
 
+  /** The server's own clock, which may run ahead of or behind the real one (clockOffsetMs). */
+  private now(): number {
+    return Date.now() + (this.knobs.clockOffsetMs ?? 0);
+  }
+
   /** Decisions that depend on arrival order (numbering, limiter, faults) happen at once; the answer after the latency. */
   private handle(req: IncomingMessage, res: ServerResponse): void {
-    const now = Date.now();
+    const now = this.now();
     const entry: RequestLogEntry = {
       number: this.requests.length + 1,
-      time: now,
+      time: Date.now(),
       method: req.method ?? 'GET',
       url: req.url ?? '/',
       authorization: checkAuthorization(req.headers.authorization, this.knobs),
@@ -137,6 +143,7 @@ class MockRootlyServer implements MockRootly {
     // reset-mid-body never finishes; the status line still went out.
     res.on('close', () => (entry.status ??= res.headersSent ? res.statusCode : null));
 
+    this.stampDate(res);
     const path = new URL(entry.url, 'http://mock').pathname;
     if (path !== AUDITS_PATH) return this.later(() => sendReply(res, jsonApiError(404, 'Not found')));
     if (entry.method !== 'GET') return this.later(() => sendReply(res, withHeaders(jsonApiError(405, 'Method Not Allowed'), { Allow: 'GET' })));
@@ -153,17 +160,31 @@ class MockRootlyServer implements MockRootly {
     const fault = this.faults.pick(entry.number);
     if (fault) entry.fault = fault;
     const host = req.headers.host;
-    this.later(() => this.answer(res, entry, fault, limitHeaders, host ? `http://${host}` : this.origin));
+    const echoedKey = /^Bearer\s+(.*)$/i.exec(req.headers.authorization ?? '')?.[1] ?? '';
+    this.later(() => this.answer(res, { entry, fault, limitHeaders, origin: host ? `http://${host}` : this.origin, echoedKey }));
   }
 
-  private answer(res: ServerResponse, entry: RequestLogEntry, fault: FaultKind | undefined, limitHeaders: Record<string, string>, origin: string): void {
+  /** The Date header from the server's clock, or none at all (omitDateHeader). */
+  private stampDate(res: ServerResponse): void {
+    if (this.knobs.omitDateHeader) res.sendDate = false;
+    else res.setHeader('Date', new Date(this.now()).toUTCString());
+  }
+
+  private answer(res: ServerResponse, request: PendingAnswer): void {
+    const { entry, fault } = request;
+    this.stampDate(res);
     // Canned faults stand in for a proxy or a crashed app, so they carry no limiter headers.
-    if (isReplyFault(fault)) return sendReply(res, faultReply(fault, Date.now(), this.knobs.rateLimit?.limit ?? 3000));
-    const reply = this.audits(entry, fault, limitHeaders, origin);
+    if (isReplyFault(fault)) {
+      return sendReply(res, faultReply(fault, { now: this.now(), limit: this.knobs.rateLimit?.limit ?? 3000, requestNumber: entry.number, echoedKey: request.echoedKey }));
+    }
+    const reply = this.audits(request);
     // Page and transport faults only bend a 200 page; keep the log truthful when one could not apply.
     if (reply.status !== 200) delete entry.fault;
+    if (fault === 'deep-record' && reply.status === 200) reply.body = reply.body.replace(JSON.stringify(DEEP_MARKER), deepJson(100_000));
     if (isTransportFault(fault) && reply.status === 200) {
-      const timer = sendFaulty(res, reply, fault, this.knobs.stallMs ?? DEFAULTS.stallMs);
+      const createdAt = new URL(entry.url, 'http://mock').searchParams.get('filter[created_at][gte]') ?? new Date(this.now()).toISOString();
+      const sizes = { ...HOSTILE_DEFAULTS, ...this.knobs.hostileSizes };
+      const timer = sendFaulty(res, reply, fault, { stallMs: this.knobs.stallMs ?? DEFAULTS.stallMs, sizes, createdAt });
       if (timer) {
         this.timers.add(timer);
         res.on('close', () => {
@@ -176,7 +197,7 @@ class MockRootlyServer implements MockRootly {
     sendReply(res, reply);
   }
 
-  private audits(entry: RequestLogEntry, fault: FaultKind | undefined, limitHeaders: Record<string, string>, origin: string): Reply {
+  private audits({ entry, fault, limitHeaders, origin, echoedKey }: PendingAnswer): Reply {
     if (entry.authorization === 'forbidden') return withHeaders(jsonApiError(404, 'Not found or unauthorized'), limitHeaders);
     if (entry.authorization !== 'valid') return withHeaders(jsonApiError(401, 'Invalid token'), limitHeaders);
     const url = new URL(entry.url, 'http://mock');
@@ -185,7 +206,7 @@ class MockRootlyServer implements MockRootly {
       maxPageSize: this.knobs.maxPageSize ?? DEFAULTS.maxPageSize,
     });
     if (!parsed.ok) return withHeaders(jsonApiError(400, 'Invalid filter', parsed.error), limitHeaders);
-    const selection = this.store.select(parsed.query.bounds, this.orderFor(parsed.query.sort), Date.now(), this.seed());
+    const selection = this.store.select(parsed.query.bounds, this.orderFor(parsed.query.sort), this.now(), this.seed());
     const recordsOfPage = this.swappedPage(parsed.query, Math.ceil(selection.length / parsed.query.pageSize), entry);
     const document = buildPage({
       selection,
@@ -195,6 +216,8 @@ class MockRootlyServer implements MockRootly {
       omitMeta: this.knobs.omitMeta ?? false,
       fault: isPageFault(fault) ? fault : undefined,
       recordsOfPage,
+      requestNumber: entry.number,
+      echoedKey,
     });
     return jsonApiReply(200, document, limitHeaders);
   }
@@ -235,6 +258,16 @@ class MockRootlyServer implements MockRootly {
     }, latency);
     this.timers.add(timer);
   }
+}
+
+/** A request on its way to being answered, after the latency. */
+interface PendingAnswer {
+  entry: RequestLogEntry;
+  fault: FaultKind | undefined;
+  limitHeaders: Record<string, string>;
+  /** Scheme, host and port the client called. */
+  origin: string;
+  echoedKey: string;
 }
 
 function withHeaders(reply: Reply, headers: Record<string, string>): Reply {

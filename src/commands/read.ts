@@ -1,7 +1,7 @@
 import { loadCatalog, type ConfiguredStream } from '../catalog.js';
 import { loadConfig, type Config } from '../config.js';
-import { formatInstant, instantFromMillis, instantToMillis, type Instant } from '../cursor/instant.js';
-import { startingPoint } from '../cursor/starting-point.js';
+import { compareInstants, formatInstant, instantToMillis, type Instant } from '../cursor/instant.js';
+import { NOTABLE_CLOCK_SKEW_MS, startingPoint, upperBound } from '../cursor/starting-point.js';
 import { StateBook } from '../cursor/state-book.js';
 import { loadStates, parseStreamState, type SavedState } from '../cursor/state.js';
 import { asConnectorError } from '../errors.js';
@@ -43,29 +43,57 @@ async function loadSavedState(path: string, logger: Logger): Promise<SavedState 
 
 async function syncStream(stream: ConfiguredStream, config: Config, saved: SavedState | undefined, emitter: Emitter, logger: Logger): Promise<void> {
   const startedAt = Date.now();
-  // Frozen for the whole sync, on a whole second, so that pages do not shift under a long read.
-  const end = instantFromMillis(Math.floor((startedAt - config.settleDelayMs) / 1000) * 1000);
-  const from = startingPoint(stream.syncMode, saved, config.backfillStart, end);
-  const source = config.useSyntheticData ? ' from synthetic data' : '';
-  logger.info(`Reading ${stream.name} (${stream.syncMode}) from ${formatInstant(from.position.instant)} up to ${formatInstant(end)}${source}.`);
   const handle = await createPageSource(config, retryReporter(stream.name, emitter, logger), {
     onPause: pauseReporter(stream.name, emitter, logger),
     debug: (message) => logger.debug(message),
   });
-  const book = new StateBook(from, end);
-  // Before the first checkpoint, the safe state is the one the sync started from, ranges ahead included.
-  const output = new SyncOutput(stream.name, emitter, book.compose() ?? from);
-  const stats = newStreamStats();
   await emitter.emit(streamStatus(stream.name, 'STARTED'));
   await emitter.emit(streamStatus(stream.name, 'RUNNING'));
+  let output: SyncOutput | undefined;
+  let summary: SyncSummary;
   try {
+    const resumeAt = stream.syncMode === 'incremental' && saved ? saved.position.instant : config.backfillStart;
+    const end = await syncUpperBound(handle, config, logger, resumeAt);
+    const from = startingPoint(stream.syncMode, saved, config.backfillStart, end);
+    const source = config.useSyntheticData ? ' from synthetic data' : '';
+    logger.info(`Reading ${stream.name} (${stream.syncMode}) from ${formatInstant(from.position.instant)} up to ${formatInstant(end)}${source}.`);
+    const book = new StateBook(from, end);
+    // Before the first checkpoint, the safe state is the one the sync started from, ranges ahead included.
+    output = new SyncOutput(stream.name, emitter, book.compose() ?? from);
+    const stats = newStreamStats();
     for await (const event of readStream(streamOptions(stream, config, handle, book, logger), stats)) await output.write(event);
+    summary = { startedAt, from: from.position.instant, end, output, stats, retries: handle.http?.stats.retries ?? 0 };
   } catch (error) {
-    await output.fail();
+    if (output) await output.fail();
+    else await emitter.emit(streamStatus(stream.name, 'INCOMPLETE'));
     throw asConnectorError(error).inStream(stream.name);
   }
   await emitter.emit(streamStatus(stream.name, 'COMPLETE'));
-  logSummary(stream.name, { startedAt, from: from.position.instant, end, output, stats, retries: handle.http?.stats.retries ?? 0 }, logger);
+  logSummary(stream.name, summary, logger);
+}
+
+/**
+ * The sync's frozen upper bound, from the earlier of the local clock and Rootly's (see
+ * upperBound). Rootly's clock is read with one small request before anything else, so that no
+ * window is planned against a clock ahead of Rootly's; without a Date header, the local clock does.
+ * A sync resuming at or past the local bound has nothing to read whichever clock is earlier, and
+ * sends no request.
+ */
+async function syncUpperBound(handle: PageSourceHandle, config: Config, logger: Logger, resumeAt: Instant | undefined): Promise<Instant> {
+  const local = upperBound(Date.now(), undefined, config.settleDelayMs);
+  if (!handle.serverTime || (resumeAt !== undefined && compareInstants(resumeAt, local.end) >= 0)) return local.end;
+  const serverNow = await handle.serverTime();
+  const bound = upperBound(Date.now(), serverNow, config.settleDelayMs);
+  if (serverNow === undefined) {
+    logger.info("Rootly's answer carries no Date header: this sync is bounded by the local clock only.");
+  }
+  if (bound.skewMs !== undefined && Math.abs(bound.skewMs) > NOTABLE_CLOCK_SKEW_MS) {
+    const seconds = Math.round(Math.abs(bound.skewMs) / 1000);
+    logger.warn(
+      `This machine's clock is ${seconds} s ${bound.skewMs > 0 ? 'ahead of' : 'behind'} Rootly's (the Date of its answers). The sync reads up to the earlier of the two clocks, minus the settle delay, so no record is missed; check the machine's time synchronisation (NTP).`,
+    );
+  }
+  return bound.end;
 }
 
 function streamOptions(stream: ConfiguredStream, config: Config, handle: PageSourceHandle, book: StateBook, logger: Logger): StreamReadOptions<AuditResource, string> {

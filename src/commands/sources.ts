@@ -7,6 +7,8 @@ export interface PageSourceHandle {
   pages: PageSource<AuditResource>;
   /** The HTTP client behind the pages; absent in synthetic mode. */
   http?: RootlyHttpClient;
+  /** Rootly's clock in epoch ms, read with one request (see RootlyPageSource.serverTime); absent in synthetic mode. */
+  serverTime?: () => Promise<number | undefined>;
 }
 
 /**
@@ -34,5 +36,6 @@ export async function createPageSource(
     },
     onRetry,
   );
-  return { pages: new RootlyPageSource(http, config.baseUrl, { path: AUDITS_PATH, notFoundHint: AUDITS_NOT_FOUND_HINT }, options.debug), http };
+  const pages = new RootlyPageSource(http, config.baseUrl, { path: AUDITS_PATH, notFoundHint: AUDITS_NOT_FOUND_HINT }, options.debug);
+  return { pages, http, serverTime: () => pages.serverTime() };
 }

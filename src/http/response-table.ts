@@ -21,7 +21,12 @@ export interface FailureContext extends ResponseFacts {
   notFoundHint?: string;
   /** A redirect's target. */
   location?: string;
+  /** The cap on a response's decompressed size, when a response went past it. */
+  limitBytes?: number;
 }
+
+/** The error code the HTTP client gives a response it stopped reading at the size cap. */
+export const RESPONSE_TOO_LARGE = 'ERR_RESPONSE_TOO_LARGE';
 
 export type RetryReason = 'rate_limited' | 'server_error' | 'network' | 'malformed_body';
 
@@ -66,6 +71,7 @@ const code =
   (test: (errorCode: string) => boolean) =>
   (facts: ResponseFacts): boolean =>
     facts.errorCode !== undefined && test(facts.errorCode);
+const megabytes = (bytes: number | undefined): string => String(Math.round((bytes ?? 0) / (1024 * 1024)));
 const titled = (context: FailureContext, prefix: string): string => (context.title ? `${prefix}"${context.title}"` : '');
 
 /**
@@ -123,6 +129,14 @@ export const RESPONSE_TABLE: readonly ResponseTreatment[] = [
     failureType: 'system_error',
     message: () =>
       'Rootly answered with a body that is not valid JSON, also when retried. A proxy in front of the API may be failing; check base_url.',
+  },
+  {
+    // The same request would bring the same body: retrying only spends memory again.
+    name: 'response too large',
+    matches: code((e) => e === RESPONSE_TOO_LARGE),
+    failureType: 'system_error',
+    message: (c) =>
+      `Rootly's answer on ${c.path} was larger than ${megabytes(c.limitBytes)} MB once decompressed, the most the connector holds for one response; it stopped reading rather than run out of memory. Lower window_size_hours (and page_size) so that each page holds fewer records; if it persists, report it to Rootly support.`,
   },
   {
     name: 'timeout',

@@ -166,7 +166,36 @@ describe('serverRequestedWait', () => {
     expect(serverRequestedWait({ 'retry-after': '' }, NOW)).toBeUndefined();
   });
 
-  test('an HTTP-date in the past means no wait', () => {
-    expect(serverRequestedWait({ 'retry-after': new Date(NOW - 60_000).toUTCString() }, NOW)).toBe(0);
+  test('an HTTP-date in the past names no wait, so that backoff decides', () => {
+    expect(serverRequestedWait({ 'retry-after': new Date(NOW - 60_000).toUTCString() }, NOW)).toBeUndefined();
+  });
+
+  test('epoch resets and dates are read against the answer\'s own Date, not a skewed local clock', () => {
+    const serverNow = NOW - 600_000;
+    const headers = { date: new Date(serverNow).toUTCString(), 'x-ratelimit-reset': String(serverNow / 1000 + 20) };
+    expect(serverRequestedWait(headers, NOW)).toBe(20_000);
+    const dated = { date: new Date(serverNow).toUTCString(), 'retry-after': new Date(serverNow + 8_000).toUTCString() };
+    expect(serverRequestedWait(dated, NOW)).toBe(8_000);
+  });
+});
+
+describe('a 429 always waits a positive, bounded time', () => {
+  const oddRetryAfter = ['0', '0.0', '-5', '-0', new Date(NOW - 3_600_000).toUTCString(), 'soon', '1e3', 'NaN', 'Infinity', ' '];
+  test.each(oddRetryAfter)('Retry-After %j falls back to backoff with jitter', (value) => {
+    for (const attempt of [1, 2, 5]) {
+      for (const random of [() => 0, half, () => 0.999]) {
+        const decision = decideRetry(rateLimited({ 'retry-after': value }, attempt), POLICY, NOW, random);
+        const backoff = Math.min(POLICY.maxBackoffMs, POLICY.baseDelayMs * 2 ** (attempt - 1));
+        expect(decision).toMatchObject({ retry: true, reason: 'rate_limited' });
+        const delay = decision.retry ? decision.delayMs : 0;
+        expect(delay).toBeGreaterThanOrEqual(backoff / 2);
+        expect(delay).toBeLessThanOrEqual(backoff);
+      }
+    }
+  });
+
+  test('even a backoff configured to zero waits at least a millisecond (got reads 0 as "do not retry")', () => {
+    const decision = decideRetry(rateLimited({ 'retry-after': '0' }), { ...POLICY, baseDelayMs: 0 }, NOW, () => 0);
+    expect(decision).toEqual({ retry: true, delayMs: 1, reason: 'rate_limited' });
   });
 });

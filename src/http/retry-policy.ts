@@ -29,6 +29,9 @@ export interface RetryPolicyOptions {
   maxMalformedAttempts: number;
 }
 
+/** The shortest wait before a retry, whatever a header or the backoff says. */
+const MIN_WAIT_MS = 1;
+
 export const DEFAULT_RETRY_POLICY: Omit<RetryPolicyOptions, 'maxRetryMs'> = {
   maxWaitMs: 120_000,
   baseDelayMs: 1_000,
@@ -40,8 +43,9 @@ export const DEFAULT_RETRY_POLICY: Omit<RetryPolicyOptions, 'maxRetryMs'> = {
 /**
  * The connector's one retry policy: the response table says whether a failure is retried; this
  * says how long to wait. A 429 waits as Retry-After, then X-RateLimit-Reset, then RateLimit-Reset
- * say, else backs off exponentially with jitter, like every other retried failure. Every wait is
- * capped, and so is the total time spent retrying one request.
+ * say, else (no header, or one asking for no wait or a time already past) backs off exponentially
+ * with jitter, like every other retried failure. Every wait is positive and capped, and so is the
+ * total time spent retrying one request.
  */
 export function decideRetry(
   failure: FailedAttempt,
@@ -56,7 +60,8 @@ export function decideRetry(
   const backoff = Math.min(options.maxBackoffMs, options.baseDelayMs * 2 ** (failure.attempt - 1));
   const jittered = backoff / 2 + random() * (backoff / 2);
   const asked = treatment.serverMayAskForWait ? serverRequestedWait(failure.headers ?? {}, nowMs) : undefined;
-  const delayMs = Math.min(options.maxWaitMs, Math.max(0, Math.ceil(asked ?? jittered)));
+  // Never 0: got reads a delay of 0 as "do not retry".
+  const delayMs = Math.min(options.maxWaitMs, Math.max(MIN_WAIT_MS, Math.ceil(asked ?? jittered)));
   if (failure.elapsedMs + delayMs > options.maxRetryMs) return { retry: false, reason, exhausted: true };
   return { retry: true, delayMs, reason };
 }
@@ -66,20 +71,34 @@ function attemptLimit(treatment: RetryTreatment, options: RetryPolicyOptions): n
   return treatment.attempts === 'time-only' ? Infinity : options.maxAttempts;
 }
 
-/** The wait a 429 asks for, in ms, or undefined when it names none. */
+/**
+ * The wait a 429 asks for, in ms, or undefined when it names none that can be used. Dates and
+ * epoch resets are read against the answer's own Date when it has one: a local clock ahead or
+ * behind would otherwise turn them into no wait at all, or into minutes.
+ */
 export function serverRequestedWait(headers: IncomingHttpHeaders, nowMs: number): number | undefined {
-  const retryAfter = headers['retry-after'];
-  if (typeof retryAfter === 'string' && retryAfter.trim() !== '') {
-    const seconds = Number(retryAfter);
-    if (Number.isFinite(seconds)) {
-      if (seconds >= 0) return seconds * 1000;
-    } else {
-      // Only text that is not a number can be an HTTP-date: Date.parse reads "-5" as the year 2001.
-      const date = Date.parse(retryAfter);
-      if (!Number.isNaN(date)) return Math.max(0, date - nowMs);
-    }
-  }
-  const resetAt = readResetHeader(headers, nowMs);
+  const serverNow = serverDateOf(headers) ?? nowMs;
+  const retryAfter = retryAfterMs(headers['retry-after'], serverNow);
+  if (retryAfter !== undefined) return retryAfter;
+  const resetAt = readResetHeader(headers, serverNow);
   // A reset already past still gets a short pause: the window is about to slide.
-  return resetAt === undefined ? undefined : Math.max(250, resetAt - nowMs);
+  return resetAt === undefined ? undefined : Math.max(250, resetAt - serverNow);
+}
+
+/** The Date header of an answer in epoch ms, when it has a readable one. */
+export function serverDateOf(headers: IncomingHttpHeaders): number | undefined {
+  const date = headers.date === undefined ? Number.NaN : Date.parse(headers.date);
+  return Number.isNaN(date) ? undefined : date;
+}
+
+/** Retry-After in seconds or as an HTTP date; zero, negative, past or unreadable is no wait. */
+function retryAfterMs(value: string | undefined, serverNow: number): number | undefined {
+  const text = value?.trim() ?? '';
+  if (/^\d+(\.\d+)?$/.test(text)) {
+    const seconds = Number(text);
+    return seconds > 0 ? seconds * 1000 : undefined;
+  }
+  // An HTTP date names its day and month; anything else (a negative number, say) is unreadable.
+  const date = /[A-Za-z]/.test(text) ? Date.parse(text) : Number.NaN;
+  return !Number.isNaN(date) && date > serverNow ? date - serverNow : undefined;
 }

@@ -1,8 +1,9 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import got, { HTTPError, RequestError, type Got, type Response } from 'got';
 import { ConnectorError, systemError, transientError } from '../errors.js';
+import { maskedExcerpt } from '../secrets.js';
 import { SlidingWindowLimiter, systemClock, type LimiterPause } from './rate-limiter.js';
-import { treatmentOf, type FailureContext, type ResponseFacts } from './response-table.js';
+import { RESPONSE_TOO_LARGE, treatmentOf, type FailureContext, type ResponseFacts } from './response-table.js';
 import { decideRetry, DEFAULT_RETRY_POLICY, type RetryPolicyOptions, type RetryReason } from './retry-policy.js';
 
 export interface RootlyClientOptions {
@@ -14,7 +15,16 @@ export interface RootlyClientOptions {
   policy?: Partial<RetryPolicyOptions>;
   /** Told when the rate limiter holds every request back for seconds. */
   onPause?: (pause: LimiterPause) => void;
+  /** The most bytes one response may hold once decompressed; MAX_RESPONSE_BYTES by default. */
+  maxResponseBytes?: number;
 }
+
+/**
+ * A response is read into memory whole (and then parsed), so its decompressed size is capped: a
+ * gzip bomb or a page of a million records must end the sync with a clear error, not in an
+ * out-of-memory kill. A page of 1000 audits is a few MB.
+ */
+export const MAX_RESPONSE_BYTES = 32 * 1024 * 1024;
 
 export interface RetryNotice {
   reason: RetryReason;
@@ -48,6 +58,8 @@ interface RequestContext extends Record<string, unknown> {
   startedAt: number;
   /** The limiter's number for the attempt in flight, to match its answer's rate-limit headers to it. */
   departure?: number;
+  /** Set when the body grew past the cap and the request was cancelled. */
+  oversized?: boolean;
 }
 
 /**
@@ -60,6 +72,7 @@ export class RootlyHttpClient {
   readonly limiter: SlidingWindowLimiter;
   private readonly got: Got;
   private readonly policy: RetryPolicyOptions;
+  private readonly maxResponseBytes: number;
 
   constructor(
     options: RootlyClientOptions,
@@ -67,6 +80,7 @@ export class RootlyHttpClient {
   ) {
     this.limiter = new SlidingWindowLimiter(options.requestsPerMinute, 60_000, systemClock, options.onPause);
     this.policy = { ...DEFAULT_RETRY_POLICY, maxRetryMs: options.maxRetryMs, ...options.policy };
+    this.maxResponseBytes = options.maxResponseBytes ?? MAX_RESPONSE_BYTES;
     this.got = got.extend({
       headers: {
         authorization: `Bearer ${options.apiKey}`,
@@ -106,9 +120,20 @@ export class RootlyHttpClient {
     const context: RequestContext = { startedAt: Date.now() };
     let response: Response;
     try {
-      response = await this.got.get(url, { context, ...(request.signal ? { signal: request.signal } : {}) });
+      const pending = this.got.get(url, { context, ...(request.signal ? { signal: request.signal } : {}) });
+      // Progress counts decompressed bytes as they arrive; a declared length past the cap stops
+      // the request before its body is read at all.
+      void pending.on('downloadProgress', ({ transferred, total }) => {
+        if (Math.max(transferred, total ?? 0) > this.maxResponseBytes && !context.oversized) {
+          context.oversized = true;
+          pending.cancel();
+        }
+      });
+      response = await pending;
     } catch (error) {
-      throw describeFailure(error, url, Date.now() - context.startedAt, request.notFoundHint);
+      const elapsedMs = Date.now() - context.startedAt;
+      if (context.oversized) throw failureFor({ errorCode: RESPONSE_TOO_LARGE }, url, elapsedMs, { limitBytes: this.maxResponseBytes });
+      throw describeFailure(error, url, elapsedMs, request.notFoundHint);
     }
     const { statusCode, headers, body } = response;
     // got keeps a finished response reachable (from its socket) until a later request on the same
@@ -146,7 +171,7 @@ function describeFailure(error: unknown, url: URL, elapsedMs: number, notFoundHi
     if (error.name === 'AbortError' || error.code === 'ERR_ABORTED') return transientError('The request was cancelled: the sync is stopping.', { cause: error });
     const statusCode = error instanceof HTTPError ? error.response.statusCode : undefined;
     const title = error instanceof HTTPError ? errorTitle(error.response.body) : undefined;
-    return failureFor({ statusCode, errorCode: error.code }, url, elapsedMs, { title, notFoundHint }, error);
+    return failureFor({ statusCode, errorCode: error.code }, url, elapsedMs, { title, notFoundHint }, withoutQuotedBody(error));
   }
   const detail = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
   return systemError('The request to Rootly failed unexpectedly.', { internal: detail, cause: error });
@@ -156,7 +181,7 @@ function failureFor(
   facts: ResponseFacts,
   url: URL,
   elapsedMs: number,
-  extra: Pick<FailureContext, 'title' | 'notFoundHint' | 'location'>,
+  extra: Pick<FailureContext, 'title' | 'notFoundHint' | 'location' | 'limitBytes'>,
   cause?: unknown,
 ): ConnectorError {
   const treatment = treatmentOf(facts);
@@ -176,5 +201,19 @@ function errorTitle(body: unknown): string | undefined {
   if (typeof body !== 'object' || body === null) return undefined;
   const { errors, error } = body as { errors?: Array<{ title?: unknown }>; error?: unknown };
   const title = Array.isArray(errors) ? errors[0]?.title : error;
-  return typeof title === 'string' ? title.slice(0, 300) : undefined;
+  // Masked before it is cut: a cut key would no longer be recognised by the mask.
+  return typeof title === 'string' ? maskedExcerpt(title, 300) : undefined;
+}
+
+/**
+ * A body parse failure without the parser's message, which quotes a few characters of the body
+ * around the error: a cut piece of whatever the server wrote there, which no mask can recognise.
+ */
+function withoutQuotedBody(error: RequestError): Error {
+  if (error.code !== 'ERR_BODY_PARSE_FAILURE') return error;
+  const summary = `${error.name}: the body is not valid JSON (the parser's excerpt of it is left out)`;
+  const redacted = new Error(summary);
+  redacted.name = error.name;
+  redacted.stack = [summary, ...error.stack.split('\n').filter((line) => /^\s+at /.test(line))].join('\n');
+  return redacted;
 }

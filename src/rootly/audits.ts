@@ -1,5 +1,6 @@
 import { parseInstant, type Instant } from '../cursor/instant.js';
 import type { AirbyteStream, JsonObject } from '../protocol/messages.js';
+import { maskedExcerpt } from '../secrets.js';
 import { UnplaceableRecordError, type RecordKeys } from '../stream/page-source.js';
 import { AUDIT_LOG_SCHEMA } from './audit-schema.js';
 
@@ -42,12 +43,15 @@ export const AUDIT_LOG_STREAM: AirbyteStream = {
 
 /** An audit's created_at, the cursor; a record without a usable one cannot be placed. */
 export function instantOf(resource: AuditResource): Instant {
-  const instant = parseInstant(resource.attributes.created_at);
+  // Typed as Rootly documents it, but read as whatever arrived: the list's check leaves it to here.
+  const createdAt: unknown = resource.attributes.created_at;
+  const instant = typeof createdAt === 'string' ? parseInstant(createdAt) : undefined;
   if (!instant) {
-    throw new UnplaceableRecordError(
-      resource.id,
-      `its created_at is not an ISO-8601 date-time: ${JSON.stringify(resource.attributes.created_at)}`,
-    );
+    const problem =
+      createdAt === undefined || createdAt === null
+        ? 'it has no created_at'
+        : `its created_at is not an ISO-8601 date-time with a time zone: ${maskedExcerpt(JSON.stringify(createdAt), 100)}`;
+    throw new UnplaceableRecordError(resource.id, problem);
   }
   return instant;
 }

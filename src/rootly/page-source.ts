@@ -1,6 +1,8 @@
 import { systemError } from '../errors.js';
 import type { RootlyHttpClient } from '../http/rootly-client.js';
+import { serverDateOf } from '../http/retry-policy.js';
 import type { Page, PageRequest, PageSource } from '../stream/page-source.js';
+import { maskedExcerpt } from '../secrets.js';
 import { compileSchema, describeErrors } from '../validation.js';
 import type { AuditResource } from './audits.js';
 
@@ -23,7 +25,8 @@ const AUDITS_LIST_SCHEMA = {
         properties: {
           id: { type: ['string', 'integer'] },
           type: { type: 'string' },
-          attributes: { type: 'object', required: ['created_at'], properties: { created_at: { type: 'string' } } },
+          // created_at is checked record by record, so that a failure can name the record.
+          attributes: { type: 'object' },
         },
       },
     },
@@ -66,6 +69,18 @@ export class RootlyPageSource implements PageSource<AuditResource> {
     return url;
   }
 
+  /**
+   * Rootly's clock: the Date of its answer to one small request (one record of the last second),
+   * in epoch ms; undefined when the answer carries no readable Date.
+   */
+  async serverTime(signal?: AbortSignal): Promise<number | undefined> {
+    const now = Date.now();
+    const url = this.firstPageUrl({ range: { start: new Date(now - 1000).toISOString(), end: new Date(now).toISOString() }, pageSize: 1 });
+    this.debug(`GET ${url.pathname}${url.search} (to read Rootly's clock)`);
+    const response = await this.client.getJson(url, { notFoundHint: this.list.notFoundHint, ...(signal ? { signal } : {}) });
+    return serverDateOf(response.headers);
+  }
+
   async fetchPage(request: PageRequest): Promise<Page<AuditResource>> {
     const url = request.link === undefined ? this.firstPageUrl(request) : this.checkedLink(request.link);
     this.debug(`GET ${url.pathname}${url.search}`);
@@ -96,11 +111,11 @@ export class RootlyPageSource implements PageSource<AuditResource> {
     try {
       url = new URL(link, this.listUrl);
     } catch {
-      throw systemError(`Rootly returned a next-page link that is not a URL: ${JSON.stringify(link.slice(0, 200))}.`);
+      throw systemError(`Rootly returned a next-page link that is not a URL: ${JSON.stringify(maskedExcerpt(link, 200))}.`);
     }
     if (url.origin !== this.baseUrl.origin || url.pathname !== this.listUrl.pathname || url.username !== '' || url.password !== '') {
       throw systemError(
-        `Rootly returned a next-page link to ${url.origin}${url.pathname}, not ${this.listUrl.origin}${this.listUrl.pathname} of the configured base URL; the connector does not follow it, since that would send the API key elsewhere.`,
+        `Rootly returned a next-page link to ${maskedExcerpt(`${url.origin}${url.pathname}`, 200)}, not ${this.listUrl.origin}${this.listUrl.pathname} of the configured base URL; the connector does not follow it, since that would send the API key elsewhere.`,
       );
     }
     return url;

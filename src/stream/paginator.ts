@@ -1,4 +1,5 @@
 import { systemError, transientError } from '../errors.js';
+import { maskedExcerpt } from '../secrets.js';
 
 /** Pages in a row that bring no record not already seen on this walk, before it is judged endless. */
 export const MAX_STALE_PAGES_IN_A_ROW = 5;
@@ -39,7 +40,7 @@ export class Paginator {
     const key = linkKey(page.nextLink);
     if (this.followed.has(key)) {
       throw systemError(
-        `Rootly returned a next-page link that was already followed (${page.nextLink}); the sync stops rather than loop forever. Try again later, and report it to Rootly support if it persists.`,
+        `Rootly returned a next-page link that was already followed (${maskedExcerpt(page.nextLink, 300)}); the sync stops rather than loop forever. Try again later, and report it to Rootly support if it persists.`,
       );
     }
     this.followed.add(key);

@@ -37,7 +37,15 @@ export interface StreamStats extends WindowCounters {
   splits: number;
 }
 
-export const newStreamStats = (): StreamStats => ({ pages: 0, windows: 0, maxConcurrentWindows: 0, splits: 0, skippedOutsideWindow: 0, skippedDuplicates: 0 });
+export const newStreamStats = (): StreamStats => ({
+  pages: 0,
+  pagesLargerThanAsked: 0,
+  windows: 0,
+  maxConcurrentWindows: 0,
+  splits: 0,
+  skippedOutsideWindow: 0,
+  skippedDuplicates: 0,
+});
 
 interface Delivery<R> {
   entry: Entry;
@@ -114,7 +122,9 @@ export async function* readStream<T, R>(options: StreamReadOptions<T, R>, stats:
 /** Starts windows over the unplanned stretches while the concurrency allows, then fills idle slots by splitting. */
 function planWindows<T, R>(run: Run<T, R>): void {
   const { book } = run.options;
-  const allowed = Math.max(1, run.options.concurrency());
+  // Once a page came larger than asked for, pages are read one window at a time: only one such
+  // page is in memory at once.
+  const allowed = run.stats.pagesLargerThanAsked > 0 ? 1 : Math.max(1, run.options.concurrency());
   if (run.running.size === 0) run.batchOpen = true;
   const dense = !run.sortTrust.trusted && [...run.running.values()].some((window) => window.progress.morePages && window.cursor.admittedCount > 0);
   const capacity = windowsToRun(run.sortTrust, run.running.size, allowed, { open: run.batchOpen, dense });

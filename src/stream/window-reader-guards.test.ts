@@ -51,7 +51,7 @@ describe('readWindow: walks that would never end', () => {
     const source: PageSource<AuditResource> = { fetchPage: async () => ({ resources: [A], nextLink: 'https://rootly.test/p?b=2&a=1', selfLink: 'https://rootly.test/p?a=1&b=2' }) };
     const cursor = new WindowCursor(WINDOW, [], trusted());
     const fetchPage = jest.spyOn(source, 'fetchPage');
-    const counters = { pages: 0, skippedOutsideWindow: 0, skippedDuplicates: 0 };
+    const counters = { pages: 0, pagesLargerThanAsked: 0, skippedOutsideWindow: 0, skippedDuplicates: 0 };
     const reading = readWindow(cursor, counters, { pages: source, keys: AUDIT_KEYS, reportsEstimate: true, progress: { morePages: true }, render: (r: AuditResource[]) => r, pageSize: 2, mayBeDense: false, warn: () => undefined, signal: new AbortController().signal, emit: async () => undefined });
     await expect(reading).rejects.toMatchObject({ failureType: 'system_error', message: expect.stringMatching(/already followed/) });
     expect(fetchPage).toHaveBeenCalledTimes(1);
@@ -61,7 +61,7 @@ describe('readWindow: walks that would never end', () => {
     const links = ['http://[bad/1', 'http://[bad/2'];
     let request = 0;
     const source: PageSource<AuditResource> = { fetchPage: async () => ({ resources: [[A], [B], [C]][request] ?? [], nextLink: links[request++] ?? null }) };
-    const counters = { pages: 0, skippedOutsideWindow: 0, skippedDuplicates: 0 };
+    const counters = { pages: 0, pagesLargerThanAsked: 0, skippedOutsideWindow: 0, skippedDuplicates: 0 };
     const emitted: string[] = [];
     await readWindow(new WindowCursor(WINDOW, [], trusted()), counters, {
       pages: source, keys: AUDIT_KEYS, reportsEstimate: true, progress: { morePages: true }, render: (r: AuditResource[]) => r, pageSize: 1, mayBeDense: false, warn: () => undefined, signal: new AbortController().signal,

@@ -101,7 +101,7 @@ export async function read(scripts: Script[], options: ReadOptions = {}): Promis
     emitted: [],
     claimedBeforeEmitted: [],
     warnings: [],
-    counters: { pages: 0, skippedOutsideWindow: 0, skippedDuplicates: 0 },
+    counters: { pages: 0, pagesLargerThanAsked: 0, skippedOutsideWindow: 0, skippedDuplicates: 0 },
     source,
   };
   const cursor = new WindowCursor(WINDOW, options.deliveredAtStart ?? [], options.trust ?? trusted());

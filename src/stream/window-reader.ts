@@ -1,9 +1,10 @@
 import { formatInstant, instantFromMillis, instantToMillis, type Instant } from '../cursor/instant.js';
 import type { Position } from '../cursor/state.js';
 import type { WindowCursor } from '../cursor/window-cursor.js';
-import { systemError, transientError } from '../errors.js';
+import { transientError } from '../errors.js';
 import { UnplaceableRecordError, type Page, type PageSource, type RecordKeys, type TimeRange } from './page-source.js';
 import { Paginator } from './paginator.js';
+import { MAX_RECORD_DEPTH, nestsDeeperThan, sameContent, unusableRecord } from './record-checks.js';
 
 /** A grown window reporting more records than this is read again at the base window size. */
 export const DENSE_WINDOW_RECORDS = 20_000;
@@ -19,6 +20,8 @@ export type WindowEvent<R> =
 
 export interface WindowCounters {
   pages: number;
+  /** Pages that held more records than asked for: from the first one, pages are read one at a time. */
+  pagesLargerThanAsked: number;
   skippedOutsideWindow: number;
   skippedDuplicates: number;
 }
@@ -100,7 +103,7 @@ export async function readWindow<T, R>(cursor: WindowCursor, counters: WindowCou
 async function walkPages<T, R>(read: WindowRead<T, R>, pass: number): Promise<{ reported?: number; served: number } | 'dense'> {
   const { cursor, options } = read;
   const paginator = new Paginator(label(cursor.bounds));
-  const served = new Set<string>();
+  const served: Served = { pageOf: new Map(), repeatedRows: 0 };
   let reported: number | undefined;
   let held: Batch<R> | undefined;
   let link: string | undefined;
@@ -117,7 +120,7 @@ async function walkPages<T, R>(read: WindowRead<T, R>, pass: number): Promise<{ 
       if (pass === 1 && !cursor.wasNarrowed) options.progress.expected = reported;
       if (pass === 1 && options.reportsEstimate) await options.emit({ kind: 'reported', total: reported });
     }
-    const taken = takePage(page, read, served);
+    const taken = takePage(page, read, served, read.counters.pages);
     // Past a moved bound in the order relied on, no later page holds more of the window.
     const last = page.nextLink === null || cursor.walkedPast;
     options.progress.morePages = !last;
@@ -126,13 +129,16 @@ async function walkPages<T, R>(read: WindowRead<T, R>, pass: number): Promise<{ 
     // An empty page that still links on may have lost its records: from here the window's
     // position is not confirmed page by page, only by the window's completion.
     if (page.resources.length === 0 && !last) cursor.beginReread();
+    // A page larger than asked for goes out at once instead of being held beside the next one.
+    const oversized = page.resources.length > options.pageSize;
+    if (oversized) read.counters.pagesLargerThanAsked += 1;
     if (taken.batch) {
-      if (!last && cursor.mayCheckpoint) held = taken.batch;
+      if (!last && cursor.mayCheckpoint && !oversized) held = taken.batch;
       else await send(read, taken.batch);
     }
     const nextLink = last ? null : page.nextLink;
     const next = paginator.next({ ...(page.selfLink !== undefined ? { selfLink: page.selfLink } : {}), nextLink, fresh: taken.fresh }, reported);
-    if (next === null) return { ...(reported !== undefined ? { reported } : {}), served: served.size };
+    if (next === null) return { ...(reported !== undefined ? { reported } : {}), served: served.pageOf.size + served.repeatedRows };
     link = next;
   }
 }
@@ -151,23 +157,34 @@ interface TakenPage<R> {
   fresh: number;
 }
 
+/** The ids a walk has seen, each with the page it was first seen on (see takePage). */
+interface Served {
+  pageOf: Map<string, number>;
+  /** Rows repeating a record on its own page with the same content: a row the server counted. */
+  repeatedRows: number;
+}
+
 /**
  * Admits a page's records and renders those to emit, synchronously. `served` collects every id
  * this walk has seen. Only the rendered form outlives this call, so the parsed page dies young
  * while the sync awaits the writer or the next page.
  */
-function takePage<T, R>(page: Page<T>, read: WindowRead<T, R>, served: Set<string>): TakenPage<R> {
+function takePage<T, R>(page: Page<T>, read: WindowRead<T, R>, served: Served, pageNumber: number): TakenPage<R> {
   const { cursor, counters, options } = read;
-  const instants = placeInTime(page.resources, options.keys);
+  const instants = placeInTime(page.resources, options.keys, label(cursor.bounds));
   // The position before this page is taken before any of its records is admitted.
   const confirmed = cursor.confirmBefore(instants);
   const admitted: T[] = [];
   let fresh = 0;
   page.resources.forEach((record, index) => {
     const id = options.keys.idOf(record);
-    if (!served.has(id)) {
-      served.add(id);
+    const firstSeenOn = served.pageOf.get(id);
+    if (firstSeenOn === undefined) {
+      served.pageOf.set(id, pageNumber);
       fresh += 1;
+    } else if (firstSeenOn === pageNumber) {
+      checkRepeatOnPage(page.resources, index, options.keys, label(cursor.bounds));
+      served.repeatedRows += 1;
     }
     const admission = cursor.admit(id, instants[index] as Instant);
     if (admission === 'emit') admitted.push(record);
@@ -176,6 +193,17 @@ function takePage<T, R>(page: Page<T>, read: WindowRead<T, R>, served: Set<strin
   });
   const batch = admitted.length > 0 ? { records: options.render(admitted), count: admitted.length } : undefined;
   return { confirmed, batch, fresh };
+}
+
+/**
+ * The same id twice on one page: the same record twice is one record (and a row the server
+ * counted); two different contents under one id cannot both be right, and neither can be chosen.
+ */
+function checkRepeatOnPage<T>(records: readonly T[], index: number, keys: RecordKeys<T>, window: string): void {
+  const record = records[index] as T;
+  const id = keys.idOf(record);
+  const first = records.find((other) => keys.idOf(other) === id);
+  if (!sameContent(first, record)) throw unusableRecord(id, window, 'it appears twice on one page with two different contents');
 }
 
 /**
@@ -191,13 +219,15 @@ function label(window: Readonly<{ start: Instant; end: Instant }>): string {
   return `[${formatInstant(window.start)}, ${formatInstant(window.end)})`;
 }
 
-function placeInTime<T>(records: readonly T[], keys: RecordKeys<T>): Instant[] {
-  try {
-    return records.map((record) => keys.instantOf(record));
-  } catch (error) {
-    if (error instanceof UnplaceableRecordError) {
-      throw systemError(`Rootly sent a record the connector cannot place in time (${error.message}).`, { cause: error });
+/** Every record's place in time, once each is known to be safe to handle (see record-checks). */
+function placeInTime<T>(records: readonly T[], keys: RecordKeys<T>, window: string): Instant[] {
+  return records.map((record) => {
+    if (nestsDeeperThan(record, MAX_RECORD_DEPTH)) throw unusableRecord(keys.idOf(record), window, `it nests more than ${MAX_RECORD_DEPTH} levels deep`);
+    try {
+      return keys.instantOf(record);
+    } catch (error) {
+      if (error instanceof UnplaceableRecordError) throw unusableRecord(error.recordId, window, error.problem, error);
+      throw error;
     }
-    throw error;
-  }
+  });
 }

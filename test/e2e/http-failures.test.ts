@@ -95,7 +95,7 @@ describe('HTTP failures', () => {
   });
 
   test('a next link to another host is refused with a system_error, and that host gets no request', async () => {
-    mock = await mockRootly({ dataset: dataset(100), maxPageSize: 20, faults: [{ kind: 'foreign-next-link', atRequests: [1] }] });
+    mock = await mockRootly({ dataset: dataset(100), maxPageSize: 20, faults: [{ kind: 'foreign-next-link', atRequests: [2] }] });
     const result = await read(mockConfig(mock, { page_size: 20 }));
     expect(result.exitCode).not.toBe(0);
     expect(errorTraces(result)[0]).toEqual(expect.objectContaining({ failure_type: 'system_error', message: expect.stringContaining('evil.example.com') }));

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseMessages, type AirbyteMessageJson } from './protocol.js';
@@ -13,7 +13,12 @@ export interface RunResult {
   stdout: string;
   stderr: string;
   messages: AirbyteMessageJson[];
+  /** Peak resident memory in MB, when measured. */
+  peakRssMb?: number;
 }
+
+const TIME = '/usr/bin/time';
+const PEAK_RSS_LINE = /\npeak-rss-kb=(\d+)\n?$/;
 
 export interface RunOptions {
   /** Files to write into a fresh temp dir; their paths replace `{name}` in args. */
@@ -21,6 +26,8 @@ export interface RunOptions {
   /** Kill the process (SIGKILL) when this returns true for a stdout line seen so far. */
   killWhen?: (line: string, lineNumber: number) => boolean;
   timeoutMs?: number;
+  /** Run under /usr/bin/time to learn the process's peak resident memory (when that tool exists). */
+  measurePeakRss?: boolean;
 }
 
 /** Writes the files into a fresh temp dir and puts their paths in place of `{name}` in args. */
@@ -38,7 +45,9 @@ export function withFiles(args: string[], files: Record<string, unknown> = {}): 
 /** Runs the compiled connector CLI as a real child process. */
 export async function runConnector(args: string[], options: RunOptions = {}): Promise<RunResult> {
   const resolved = withFiles(args, options.files).args;
-  const child = spawn(process.execPath, [MAIN, ...resolved], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const measured = options.measurePeakRss === true && existsSync(TIME);
+  const command = measured ? [TIME, '-f', '\npeak-rss-kb=%M', process.execPath] : [process.execPath];
+  const child = spawn(command[0] as string, [...command.slice(1), MAIN, ...resolved], { stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   let pending = '';
@@ -68,7 +77,9 @@ export async function runConnector(args: string[], options: RunOptions = {}): Pr
   );
   clearTimeout(timer);
   if (!killed) stdout += pending;
-  return { exitCode, signal, stdout, stderr, messages: parseMessages(stdout) };
+  const peak = measured ? PEAK_RSS_LINE.exec(stderr) : null;
+  if (peak) stderr = stderr.slice(0, peak.index);
+  return { exitCode, signal, stdout, stderr, messages: parseMessages(stdout), ...(peak ? { peakRssMb: Math.round(Number(peak[1]) / 1024) } : {}) };
 }
 
 export const CATALOG = (syncMode: 'incremental' | 'full_refresh' = 'incremental'): unknown => ({

@@ -10,7 +10,7 @@ import { FAULT_KINDS, formatWithOffset, startMockRootly, type FaultKind, type Fa
 import type { AuditResource } from '../../src/rootly/audits.js';
 import { errorTraces } from '../helpers/connector.js';
 import {
-  FAILURE_OF, HOUR, datasetIds, edgeClusterDataset, expectNoLeak, expectSafeOutcome, firedKinds, floorHour, idDiff, lastState, readSync,
+  FAILURE_OF, HOUR, committedIds, datasetIds, edgeClusterDataset, expectNoLeak, expectSafeOutcome, firedKinds, floorHour, idDiff, lastState, readSync,
   recordIds, rng, scenarioKey, scenarioPool, secretForms, seedFrom, stateFile, type Verdict,
 } from './support.js';
 
@@ -266,4 +266,53 @@ describe('records that become visible late', () => {
       }
     },
   );
+});
+
+describe('a server clock ahead of or behind the connector, with records written while syncs run', () => {
+  for (const offsetMs of [-90_000, -600_000, 90_000]) {
+    const label = `server clock ${offsetMs > 0 ? '+' : ''}${offsetMs / 1000} s, live writes`;
+    scenarioTest(`${label}: every record before the last cursor exactly once`, async () => {
+      const seed = (SEED ^ (0xc10c + offsetMs)) >>> 0;
+      const key = scenarioKey('clock', seed);
+      const random = rng(seed);
+      const serverNow = (): number => Date.now() + offsetMs;
+      const written: AuditResource[] = edgeClusterDataset({ seed, count: BASE_RECORDS, backfillMs: floorHour(serverNow()) - (WINDOWS + 1) * HOUR, windowMs: HOUR, windows: WINDOWS });
+      const faults: FaultRule[] = [
+        { kind: '500', rate: random.between(0.02, 0.06) },
+        { kind: '429-bad-retry-after', rate: random.between(0.02, 0.06) },
+        { kind: 'duplicate-across-pages', rate: random.between(0.05, 0.15) },
+        { kind: 'repeat-records', rate: random.between(0.02, 0.06) },
+      ];
+      const mock = await startMockRootly({ apiKey: key, dataset: written, clockOffsetMs: offsetMs, maxPageSize: 9, seed, faults });
+      let id = 95_000_000;
+      const writer = setInterval(() => {
+        id += 1;
+        written.push({ id: String(id), type: 'audits', attributes: { event: 'create', created_at: formatWithOffset(serverNow(), random.pick([0, 330, -420])), id } });
+        mock.setDataset(written);
+      }, 20);
+      try {
+        const config = {
+          api_key: key, base_url: mock.url, backfill_start_time: new Date(floorHour(Date.now()) - (WINDOWS + 1) * HOUR).toISOString(),
+          settle_delay_seconds: 0, page_size: 9, window_size_hours: 1, request_timeout_seconds: 1, max_retry_seconds: 20,
+        };
+        const delivered: string[] = [];
+        let state: unknown;
+        for (let sync = 0; sync < 4; sync += 1) {
+          if (sync === 3) clearInterval(writer);
+          const result = await readSync(config, { ...(state !== undefined ? { state: stateFile(state) } : {}), timeoutMs: 60_000 });
+          expectNoLeak(result, key, `${label} sync ${sync + 1}`);
+          // As a destination keeps them: all of a finished sync, only what a state followed of a failed one.
+          delivered.push(...(result.exitCode === 0 ? recordIds(result) : committedIds(result)));
+          state = lastState(result) ?? state;
+        }
+        const cursor = Date.parse((state as { created_at: string }).created_at);
+        const expected = written.filter((r) => Date.parse(r.attributes.created_at) < cursor);
+        expect({ label, diff: idDiff(datasetIds(expected), delivered) }).toEqual({ label, diff: { missing: [], unexpected: [], duplicated: [] } });
+        summary.push(`${label.padEnd(52)} seed=${seed} written=${written.length} delivered=${delivered.length} fired=[${[...firedKinds(mock)].join(',')}]`);
+      } finally {
+        clearInterval(writer);
+        await mock.close();
+      }
+    });
+  }
 });

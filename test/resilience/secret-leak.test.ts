@@ -243,6 +243,19 @@ describe('the API key never leaks and is only ever sent as a Bearer header', () 
   });
 
   leakCase({
+    name: 'a server echoing the key at the cut of a long error title and of quoted next links',
+    key: `rk-live-${randomCore(19)}`,
+    core: randomCore(19),
+    mock: storm([{ kind: 'echo-key-in-title', rate: 0.4 }, { kind: 'echo-key-in-link' }]),
+    config: (context) => goodConfig(context),
+    commands: CONFIGURED,
+    outcome: (results) => {
+      expect(results.read?.exitCode).not.toBe(0);
+      expect(['system_error', 'transient_error']).toContain(failure(results.read));
+    },
+  });
+
+  leakCase({
     name: 'malformed JSON, truncated JSON and HTML bodies after retries',
     key: `rk-live-${randomCore(8)}`,
     core: randomCore(8),

@@ -285,19 +285,40 @@ export const FAILURE_OF: Record<FaultKind, FailureType[]> = {
   // Never a reason to fail: duplicates are de-duplicated, and pages out of order still hold every record.
   'duplicate-across-pages': [],
   'swap-with-next-page': [],
+  // Hostile servers: a 429 asking for no wait is waited out like any other, an echoing 500 too.
+  '429-bad-retry-after': ['transient_error'],
+  'echo-key-in-title': ['transient_error'],
+  // Pages that only repeat what was sent: the walk is judged endless after a few.
+  'repeat-records': ['transient_error'],
+  'userinfo-next-link': ['system_error'],
+  'sibling-path-next-link': ['system_error'],
+  'echo-key-in-link': ['system_error'],
+  // Records the connector cannot handle, and responses past the size cap: every retry would meet them again.
+  'conflicting-duplicate': ['system_error'],
+  'deep-record': ['system_error'],
+  'no-created-at': ['system_error'],
+  'gzip-bomb': ['system_error'],
+  'huge-body': ['system_error'],
+  'huge-page': ['system_error'],
 };
 
 /** Which fault kinds an error message can stand for (a cross-check on failure_type). */
 const MESSAGE_CAUSES: Array<[RegExp, FaultKind[]]> = [
-  [/\b429\b/, ['429-retry-after', '429-x-ratelimit-reset', '429-ratelimit-reset', '429-no-headers']],
-  [/answered 500\b/, ['500']],
+  [/\b429\b/, ['429-retry-after', '429-x-ratelimit-reset', '429-ratelimit-reset', '429-no-headers', '429-bad-retry-after']],
+  [/answered 500\b/, ['500', 'echo-key-in-title']],
   [/answered 502\b/, ['502']],
   [/answered 503\b/, ['503']],
   [/request timeout/i, ['stall']],
   [/ECONNRESET|Could not reach/, ['reset-mid-body', 'stall']],
   [/not valid JSON/, ['html-200', 'truncated-json', 'malformed-json']],
   [/already followed/, ['repeat-next-link']],
-  [/does not follow it/, ['foreign-next-link']],
+  [/does not follow it/, ['foreign-next-link', 'userinfo-next-link', 'sibling-path-next-link', 'echo-key-in-link']],
+  [/link that is not a URL/, ['echo-key-in-link']],
+  [/without records not already read/, ['repeat-records', 'empty-page-with-next']],
+  [/two different contents/, ['conflicting-duplicate']],
+  [/levels deep/, ['deep-record']],
+  [/has no created_at/, ['no-created-at']],
+  [/once decompressed/, ['gzip-bomb', 'huge-body', 'huge-page']],
 ];
 
 export function firedKinds(mock: MockRootly, fromRequest = 1): Set<FaultKind> {

@@ -1,0 +1,54 @@
+import { systemError, type ConnectorError } from '../errors.js';
+import { maskedExcerpt } from '../secrets.js';
+
+/**
+ * Records nested deeper than this are refused. Writing a record (JSON.stringify) recurses once per
+ * level, and so do the JSON parsers of most destinations (about a thousand levels at most); an
+ * audit record is a dozen levels deep.
+ */
+export const MAX_RECORD_DEPTH = 500;
+
+/**
+ * Whether a parsed JSON value nests deeper than `limit` levels (the value itself is level 1).
+ * Walked with an explicit stack, not recursion: a value a hundred thousand levels deep must be
+ * measured, not overflow the call stack while being measured.
+ */
+export function nestsDeeperThan(value: unknown, limit: number): boolean {
+  const nodes: unknown[] = [value];
+  const depths: number[] = [1];
+  // Runs on every record: plain loops over an explicit stack, nothing allocated per node.
+  for (let node = nodes.pop(); node !== undefined; node = nodes.pop()) {
+    const depth = depths.pop() ?? 1;
+    if (typeof node !== 'object' || node === null) continue;
+    if (depth > limit) return true;
+    if (Array.isArray(node)) {
+      for (let index = 0; index < node.length; index += 1) pushIfObject(nodes, depths, node[index], depth + 1);
+    } else {
+      for (const key in node) pushIfObject(nodes, depths, (node as Record<string, unknown>)[key], depth + 1);
+    }
+  }
+  return false;
+}
+
+function pushIfObject(nodes: unknown[], depths: number[], child: unknown, depth: number): void {
+  if (typeof child === 'object' && child !== null) {
+    nodes.push(child);
+    depths.push(depth);
+  }
+}
+
+/** Whether two records parsed from JSON hold the same content (both within the depth limit). */
+export function sameContent(a: unknown, b: unknown): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
+}
+
+/**
+ * The failure for a record the connector cannot handle, naming it, where it is and what is wrong:
+ * every sync would meet it again, so it is a system_error that says how to get past it.
+ */
+export function unusableRecord(id: string, window: string, problem: string, cause?: unknown): ConnectorError {
+  return systemError(
+    `Rootly sent the audit record ${JSON.stringify(maskedExcerpt(id, 100))} in ${window}, which the connector cannot handle: ${problem}. Every sync stops at it: to get past it, move the stream's state past that range (see "Records the connector refuses" in the README), and report the record to Rootly support.`,
+    cause === undefined ? undefined : { cause },
+  );
+}
