@@ -7,7 +7,12 @@ export default {
   transform: {
     '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: 'tsconfig.test.json', diagnostics: false }],
   },
-  testMatch: ['<rootDir>/src/**/*.test.ts', '<rootDir>/mock-rootly/src/**/*.test.ts', '<rootDir>/rootly-vocabulary/src/**/*.test.ts', '<rootDir>/test/**/*.test.ts'],
+  testMatch: [
+    '<rootDir>/src/**/*.test.ts',
+    '<rootDir>/mock-rootly/src/**/*.test.ts',
+    '<rootDir>/rootly-vocabulary/src/**/*.test.ts',
+    '<rootDir>/test/**/*.test.ts',
+  ],
   testPathIgnorePatterns: ['/node_modules/', '/dist/', '<rootDir>/test/container/'],
   testTimeout: 60000,
 };

@@ -7,7 +7,8 @@ while (url) {
   const response = await fetch(url, { headers: { authorization: `Bearer ${key}` } });
   const body = JSON.parse(await response.text());
   let out = '';
-  for (const record of body.data) out += `${JSON.stringify({ type: 'RECORD', record: { stream: 'audit_logs', data: record, emitted_at: Date.now() } })}\n`;
+  for (const record of body.data)
+    out += `${JSON.stringify({ type: 'RECORD', record: { stream: 'audit_logs', data: record, emitted_at: Date.now() } })}\n`;
   if (!process.stdout.write(out)) await new Promise((resolve) => process.stdout.once('drain', resolve));
   url = body.links.next;
 }

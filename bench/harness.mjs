@@ -90,7 +90,13 @@ export async function syncAgainstMock(dataset, knobs, { runner = IMAGE_COMMAND, 
   const config = join(dir, 'config.json');
   writeFileSync(
     config,
-    JSON.stringify({ api_key: API_KEY, base_url: mock.url, backfill_start_time: new Date(first - 3_600_000).toISOString(), settle_delay_seconds: 0, page_size: pageSize }),
+    JSON.stringify({
+      api_key: API_KEY,
+      base_url: mock.url,
+      backfill_start_time: new Date(first - 3_600_000).toISOString(),
+      settle_delay_seconds: 0,
+      page_size: pageSize,
+    }),
   );
   const result = await measure(runner.command, [...runner.args, 'read', '--config', config, '--catalog', CATALOG], { collectIds: true });
   const pages = mock.requests.filter((r) => r.status === 200).length;
@@ -99,7 +105,9 @@ export async function syncAgainstMock(dataset, knobs, { runner = IMAGE_COMMAND, 
   await mock.close();
   const exact = result.ids.size === dataset.length && result.records === dataset.length && dataset.every((r) => result.ids.get(r.id) === 1);
   if (result.code !== 0 || !exact) {
-    throw new Error(`${runner.name} read of ${dataset.length} records: exit ${result.code}, ${result.records} records, ${result.ids.size} distinct ${result.errorLine}`);
+    throw new Error(
+      `${runner.name} read of ${dataset.length} records: exit ${result.code}, ${result.records} records, ${result.ids.size} distinct ${result.errorLine}`,
+    );
   }
   result.ids = undefined;
   return { ...result, pages, rateLimited, busiest, exact };

@@ -26,7 +26,11 @@ function throughput({ records, days, limit, windowSeconds, limitForm = 'plain', 
   return async () => {
     const windowMs = windowSeconds * 1000;
     const rateLimit = { limit, windowMs, headers: 'x-ratelimit', retryAfter: false, limitForm };
-    const run = await syncAgainstMock(datasetOver(records, days), { latencyMs: LATENCY_MS, rateLimit, order }, { pageSize: PAGE_CAP, windowMs });
+    const run = await syncAgainstMock(
+      datasetOver(records, days),
+      { latencyMs: LATENCY_MS, rateLimit, order },
+      { pageSize: PAGE_CAP, windowMs },
+    );
     const ceiling = run.pages / (limit / windowSeconds);
     const efficiency = ceiling / run.wall;
     const figures = `${int(run.pages)} pages, wall ${fmt(run.wall, 1)} s, ceiling ${fmt(ceiling, 1)} s, ${run.rateLimited} × 429, busiest ${windowSeconds} s: ${int(run.busiest)}, exact`;
@@ -65,7 +69,12 @@ async function cpuPerRecord() {
   const perRecord = (run) => run.cpu / run.records;
   const ratio = perRecord(median(connector)) / perRecord(median(baseline));
   const per100k = (run) => fmt(perRecord(run) * 100_000);
-  return { figures: `CPU s per 100,000 records: connector ${per100k(median(connector))}, loop ${per100k(median(baseline))}`, result: `${fmt(ratio)}×`, target: '≤ 1.30×', pass: ratio <= 1.3 };
+  return {
+    figures: `CPU s per 100,000 records: connector ${per100k(median(connector))}, loop ${per100k(median(baseline))}`,
+    result: `${fmt(ratio)}×`,
+    target: '≤ 1.30×',
+    pass: ratio <= 1.3,
+  };
 }
 
 async function startup() {
@@ -76,15 +85,40 @@ async function startup() {
   };
   const spec = await median(() => measure(IMAGE_COMMAND.command, [...IMAGE_COMMAND.args, 'spec']));
   const bare = await median(() => measure(process.execPath, ['-e', '0']));
-  return { figures: `spec ${fmt(spec, 3)} s, node -e 0 ${fmt(bare, 3)} s`, result: `${fmt(spec / bare)}×`, target: '≤ 3.00×', pass: spec / bare <= 3 };
+  return {
+    figures: `spec ${fmt(spec, 3)} s, node -e 0 ${fmt(bare, 3)} s`,
+    result: `${fmt(spec / bare)}×`,
+    target: '≤ 3.00×',
+    pass: spec / bare <= 3,
+  };
 }
 
 const SCENARIOS = [
-  ['rootly-30d', '3,000 per 60 s, 450,000 records over 30 days', throughput({ records: 450_000, days: 30, limit: 3000, windowSeconds: 60, target: 0.95 })],
-  ['window-12s', '600 per 12 s (`600, 600;window=12`), 90,000 over 30 days', throughput({ records: 90_000, days: 30, limit: 600, windowSeconds: 12, limitForm: 'quota-policy', target: 0.9 })],
-  ['window-12s-plain', '600 per 12 s, limit as a bare number, 90,000 over 30 days', throughput({ records: 90_000, days: 30, limit: 600, windowSeconds: 12, target: 0.9 })],
-  ['year', '3,000 per 60 s, 36,500 records over a year', throughput({ records: 36_500, days: 365, limit: 3000, windowSeconds: 60, target: 0.9 })],
-  ['newest-first', 'server ignoring sort (newest first), 200,000 over 30 days', throughput({ records: 200_000, days: 30, limit: 3000, windowSeconds: 60, order: 'newest-first', target: 0.9 })],
+  [
+    'rootly-30d',
+    '3,000 per 60 s, 450,000 records over 30 days',
+    throughput({ records: 450_000, days: 30, limit: 3000, windowSeconds: 60, target: 0.95 }),
+  ],
+  [
+    'window-12s',
+    '600 per 12 s (`600, 600;window=12`), 90,000 over 30 days',
+    throughput({ records: 90_000, days: 30, limit: 600, windowSeconds: 12, limitForm: 'quota-policy', target: 0.9 }),
+  ],
+  [
+    'window-12s-plain',
+    '600 per 12 s, limit as a bare number, 90,000 over 30 days',
+    throughput({ records: 90_000, days: 30, limit: 600, windowSeconds: 12, target: 0.9 }),
+  ],
+  [
+    'year',
+    '3,000 per 60 s, 36,500 records over a year',
+    throughput({ records: 36_500, days: 365, limit: 3000, windowSeconds: 60, target: 0.9 }),
+  ],
+  [
+    'newest-first',
+    'server ignoring sort (newest first), 200,000 over 30 days',
+    throughput({ records: 200_000, days: 30, limit: 3000, windowSeconds: 60, order: 'newest-first', target: 0.9 }),
+  ],
   ['memory-bin', 'peak RSS, npm bin (dist/main.js by its shebang)', memory(binCommand)],
   ['memory-image', "peak RSS, the image's command (node + ENTRYPOINT flags)", memory(() => IMAGE_COMMAND)],
   ['cpu', 'CPU per record ÷ the bare fetch-parse-print loop', cpuPerRecord],
@@ -101,7 +135,11 @@ if (unknown.length > 0) throw new Error(`unknown scenario ${unknown.join(', ')};
 
 const rows = [];
 for (const [id, name, run] of SCENARIOS.filter(([known]) => chosen.includes(known))) {
-  console.error(`bench: ${id}: ${name} (load average ${loadavg().map((v) => fmt(v)).join(' ')})`);
+  console.error(
+    `bench: ${id}: ${name} (load average ${loadavg()
+      .map((v) => fmt(v))
+      .join(' ')})`,
+  );
   const outcome = await run();
   rows.push([name, outcome.figures, outcome.result, outcome.target, outcome.pass ? 'yes' : 'NO']);
 }
@@ -109,7 +147,11 @@ for (const [id, name, run] of SCENARIOS.filter(([known]) => chosen.includes(know
 const header = ['scenario', 'figures', 'result', 'target', 'met'];
 const widths = header.map((title, i) => Math.max(title.length, ...rows.map((r) => r[i].length)));
 const line = (cells) => `| ${cells.map((cell, i) => cell.padEnd(widths[i])).join(' | ')} |`;
-console.log(`${LATENCY_MS} ms latency, page cap ${PAGE_CAP}; load average at the end ${loadavg().map((v) => fmt(v)).join(' ')}`);
+console.log(
+  `${LATENCY_MS} ms latency, page cap ${PAGE_CAP}; load average at the end ${loadavg()
+    .map((v) => fmt(v))
+    .join(' ')}`,
+);
 console.log(line(header));
 console.log(line(widths.map((w) => '-'.repeat(w))));
 for (const row of rows) console.log(line(row));

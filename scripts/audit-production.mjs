@@ -13,11 +13,15 @@ try {
 }
 const counts = report.metadata?.vulnerabilities;
 if (!counts) {
-  console.error(`audit: the registry's audit service is unavailable here (${report.statusCode ?? ''} ${report.message ?? report.error?.summary ?? 'no report'}); production dependencies were not audited.`);
+  console.error(
+    `audit: the registry's audit service is unavailable here (${report.statusCode ?? ''} ${report.message ?? report.error?.summary ?? 'no report'}); production dependencies were not audited.`,
+  );
   process.exit(0);
 }
 const serious = (counts.high ?? 0) + (counts.critical ?? 0);
-console.error(`audit: production dependencies: ${counts.critical ?? 0} critical, ${counts.high ?? 0} high, ${counts.moderate ?? 0} moderate, ${counts.low ?? 0} low advisories.`);
+console.error(
+  `audit: production dependencies: ${counts.critical ?? 0} critical, ${counts.high ?? 0} high, ${counts.moderate ?? 0} moderate, ${counts.low ?? 0} low advisories.`,
+);
 if (serious > 0) {
   for (const [name, entry] of Object.entries(report.vulnerabilities ?? {})) {
     if (entry.severity === 'high' || entry.severity === 'critical') console.error(`audit: ${entry.severity}: ${name} ${entry.range ?? ''}`);

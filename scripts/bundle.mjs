@@ -21,7 +21,9 @@ const result = await build({
   target: 'node20',
   outExtension: { '.js': '.mjs' },
   // CommonJS dependencies (winston, ajv) call require(); an ES module has none of its own.
-  banner: { js: "import { createRequire as createRequireForBundle } from 'node:module'; const require = createRequireForBundle(import.meta.url);" },
+  banner: {
+    js: "import { createRequire as createRequireForBundle } from 'node:module'; const require = createRequireForBundle(import.meta.url);",
+  },
   legalComments: 'none',
   metafile: true,
   logLevel: 'warning',
@@ -43,4 +45,6 @@ const notices = [...packages].sort().map((name) => {
   return `${name}@${version} (${license})\n\n${readFileSync(join(dir, file), 'utf8').trim()}\n`;
 });
 writeFileSync(join(outdir, 'THIRD-PARTY-LICENSES.txt'), `${notices.join(`\n${'-'.repeat(72)}\n\n`)}`);
-console.error(`bundle: ${Object.keys(result.metafile.outputs).length} files in dist/bundle, ${packages.size} packages' licences in THIRD-PARTY-LICENSES.txt`);
+console.error(
+  `bundle: ${Object.keys(result.metafile.outputs).length} files in dist/bundle, ${packages.size} packages' licences in THIRD-PARTY-LICENSES.txt`,
+);

@@ -50,7 +50,14 @@ describe('parseConfig', () => {
       NOW,
     );
     expect(config.backfillStart).toEqual({ epochSeconds: Date.UTC(2025, 0, 1, 7) / 1000, fraction: '5' });
-    expect(config).toMatchObject({ pageSize: 50, windowSizeMs: 1_800_000, settleDelayMs: 0, requestsPerMinute: 5, requestTimeoutMs: 10_000, maxRetryMs: 30_000 });
+    expect(config).toMatchObject({
+      pageSize: 50,
+      windowSizeMs: 1_800_000,
+      settleDelayMs: 0,
+      requestsPerMinute: 5,
+      requestTimeoutMs: 10_000,
+      maxRetryMs: 30_000,
+    });
   });
 
   test('the input object is not modified', () => {
@@ -121,12 +128,15 @@ describe('parseConfig', () => {
     if (key.length > 1) expect(error.message).not.toContain(key);
   });
 
-  test.each(['http://127.0.0.1:8080', 'http://localhost:3000/', 'http://[::1]:9000', 'https://proxy.example.com/rootly', 'https://proxy.example.com/rootly/v1-proxy/'])(
-    'accepts base_url %s',
-    (baseUrl) => {
-      expect(parseConfig({ api_key: KEY, base_url: baseUrl }, NOW).config.baseUrl.href).toBe(new URL(baseUrl).href);
-    },
-  );
+  test.each([
+    'http://127.0.0.1:8080',
+    'http://localhost:3000/',
+    'http://[::1]:9000',
+    'https://proxy.example.com/rootly',
+    'https://proxy.example.com/rootly/v1-proxy/',
+  ])('accepts base_url %s', (baseUrl) => {
+    expect(parseConfig({ api_key: KEY, base_url: baseUrl }, NOW).config.baseUrl.href).toBe(new URL(baseUrl).href);
+  });
 
   test('every invalid field is reported at once', () => {
     const message = configErrorOf({ api_key: KEY, page_size: '10', requests_per_minute: 0 }).message;

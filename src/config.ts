@@ -6,7 +6,6 @@ import { compileSchema, describeErrors } from './validation.js';
 import type { JsonObject } from './protocol/messages.js';
 import { loadSpec } from './spec.js';
 
-
 /** The validated config with every default filled and units made explicit. */
 export interface Config {
   apiKey: string;
@@ -59,7 +58,9 @@ export function parseConfig(raw: unknown, now: Date = new Date()): LoadedConfig 
   if (typeof maybeKey === 'string') {
     const problem = secretProblem(maybeKey);
     if (problem !== undefined) {
-      throw configError(`'api_key' ${problem}. Copy the whole key from Rootly under Configuration → API Keys, without quotes or spaces around it.`);
+      throw configError(
+        `'api_key' ${problem}. Copy the whole key from Rootly under Configuration → API Keys, without quotes or spaces around it.`,
+      );
     }
     registerSecret(maybeKey);
   }
@@ -102,7 +103,9 @@ function baseUrlOf(text: string): URL {
     throw configError(`'base_url' must not contain a user name or password; the API key goes in 'api_key' only.`);
   }
   if (baseUrl.protocol !== 'https:' && !LOOPBACK_HOSTS.test(baseUrl.hostname)) {
-    throw configError(`'base_url' must use https (plain http is accepted only for loopback hosts such as 127.0.0.1), got ${baseUrl.origin}.`);
+    throw configError(
+      `'base_url' must use https (plain http is accepted only for loopback hosts such as 127.0.0.1), got ${baseUrl.origin}.`,
+    );
   }
   // The path is checked as written, before URL parsing resolves dot segments away.
   if (!isPlainPathPrefix(text.replace(/^[a-z][a-z0-9+.-]*:\/\/[^/?#\\]*/i, ''))) {

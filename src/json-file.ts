@@ -8,7 +8,12 @@ export async function readJsonFile(path: string, what: string): Promise<unknown>
     text = await readFile(path, 'utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    const reason = code === 'ENOENT' ? 'does not exist' : code === 'EACCES' ? 'cannot be read (permission denied)' : `cannot be read (${code ?? 'unknown error'})`;
+    const reason =
+      code === 'ENOENT'
+        ? 'does not exist'
+        : code === 'EACCES'
+          ? 'cannot be read (permission denied)'
+          : `cannot be read (${code ?? 'unknown error'})`;
     throw configError(`The ${what} file ${path} ${reason}.`);
   }
   if (text.trim() === '') throw configError(`The ${what} file ${path} is empty; it must hold JSON.`);

@@ -11,7 +11,15 @@ const line = (text: string): string => JSON.stringify({ type: 'LOG', log: { leve
 function spellingsOf(key: string): string[] {
   const json = JSON.stringify(key).slice(1, -1);
   const base64 = (prefix: string): string => Buffer.from(`${prefix}${key}`, 'latin1').toString('base64');
-  return [json, JSON.stringify(json).slice(1, -1), encodeURIComponent(key), new URLSearchParams({ k: key }).toString().slice(2), base64(''), base64('Bearer '), base64('u:')];
+  return [
+    json,
+    JSON.stringify(json).slice(1, -1),
+    encodeURIComponent(key),
+    new URLSearchParams({ k: key }).toString().slice(2),
+    base64(''),
+    base64('Bearer '),
+    base64('u:'),
+  ];
 }
 
 describe('maskSecrets', () => {
@@ -53,7 +61,20 @@ describe('a mask never breaks a JSON line, whatever surrounds the key', () => {
   // backslash, holding quotes and \u-looking text.
   const hostileKeys = ['nkey-abc-123', 'u00e9-key-456', 'key-ending-in\\', '"quoted"-key-7', 'rk\\"x\\\\y-89', 'bfnrt-key/0'];
   for (const key of hostileKeys) registerSecret(key);
-  const fragments = (key: string): string[] => [key, '\n', '\r', '\\', '"', 'é', '\u0001', 'u00e9', key.slice(0, 4), key.slice(3), JSON.stringify(key), 'plain'];
+  const fragments = (key: string): string[] => [
+    key,
+    '\n',
+    '\r',
+    '\\',
+    '"',
+    'é',
+    '\u0001',
+    'u00e9',
+    key.slice(0, 4),
+    key.slice(3),
+    JSON.stringify(key),
+    'plain',
+  ];
 
   test.each(hostileKeys)('key %j among escapes, quotes and pieces of itself', (key) => {
     let seed = 7;
@@ -63,7 +84,10 @@ describe('a mask never breaks a JSON line, whatever surrounds the key', () => {
     };
     for (let round = 0; round < 400; round += 1) {
       const parts = Array.from({ length: 1 + random(8) }, () => fragments(key)[random(fragments(key).length)] ?? '');
-      const message = { type: 'RECORD', record: { stream: 's', data: { [parts.join('')]: parts.reverse().join(''), n: round }, emitted_at: 1 } };
+      const message = {
+        type: 'RECORD',
+        record: { stream: 's', data: { [parts.join('')]: parts.reverse().join(''), n: round }, emitted_at: 1 },
+      };
       const masked = maskSecrets(JSON.stringify(message));
       let parsed: unknown;
       expect(() => (parsed = JSON.parse(masked))).not.toThrow();

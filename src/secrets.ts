@@ -25,7 +25,8 @@ let textForms: string[] = [];
 /** Why a value cannot serve as a secret the mask can hide safely, or undefined when it can. */
 export function secretProblem(value: string): string | undefined {
   if (value.length < MIN_SECRET_LENGTH) return `must be at least ${MIN_SECRET_LENGTH} characters long`;
-  if (!PRINTABLE_LATIN1.test(value)) return 'may only hold printable characters (no spaces, control characters or characters outside Latin-1)';
+  if (!PRINTABLE_LATIN1.test(value))
+    return 'may only hold printable characters (no spaces, control characters or characters outside Latin-1)';
   if (JSON_STRUCTURE.test(value)) return 'cannot be made only of digits and JSON punctuation';
   return undefined;
 }
@@ -67,7 +68,13 @@ function spellings(value: string): string[] {
   const url = new URL('http://mask.invalid/');
   url.pathname = `/${value}`;
   url.search = `?${value}`;
-  const percent = [encodeURIComponent(value), new URLSearchParams({ k: value }).toString().slice(2), encodeURI(value), url.pathname.slice(1), url.search.slice(1)];
+  const percent = [
+    encodeURIComponent(value),
+    new URLSearchParams({ k: value }).toString().slice(2),
+    encodeURI(value),
+    url.pathname.slice(1),
+    url.search.slice(1),
+  ];
   const lowerHex = percent.map((form) => form.replace(/%[0-9A-F]{2}/g, (escape) => escape.toLowerCase()));
   return [value, json, escape(json), escape(escape(json)), ...percent, ...lowerHex, ...base64Spellings(value)];
 }

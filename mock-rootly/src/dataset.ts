@@ -88,7 +88,7 @@ function sortedTimes(random: () => number, count: number, startMs: number, endMs
 /** Pulls followers onto their leader's millisecond; order is kept since followers were later. */
 function clusterTimes(random: () => number, times: Float64Array, rate: number): Uint8Array {
   const joined = new Uint8Array(times.length);
-  for (let i = 0; i < times.length; ) {
+  for (let i = 0; i < times.length;) {
     const size = random() < rate ? 2 + randomInt(random, 5) : 1;
     const leader = times[i] as number;
     for (let j = i + 1; j < min(i + size, times.length); j++) {
@@ -121,19 +121,25 @@ function assignIds(random: () => number, times: Float64Array): Float64Array {
 }
 
 function buildActors(random: () => number): Actor[] {
-  const users = USERS.map(
-    (user): Actor => ({
-      userId: user.id,
-      name: user.name,
-      email: user.email,
-      automation: user.automation === true,
-      ips: [`10.${randomInt(random, 256)}.${randomInt(random, 256)}.${randomInt(random, 256)}`, `2001:db8::${hex(random, 4)}`],
-      sessions: [hex(random, 64), hex(random, 64), hex(random, 64)],
-      userAgent: user.automation ? AUTOMATION_USER_AGENT : pick(random, USER_AGENTS),
-    }),
-  );
+  const users = USERS.map((user): Actor => ({
+    userId: user.id,
+    name: user.name,
+    email: user.email,
+    automation: user.automation === true,
+    ips: [`10.${randomInt(random, 256)}.${randomInt(random, 256)}.${randomInt(random, 256)}`, `2001:db8::${hex(random, 4)}`],
+    sessions: [hex(random, 64), hex(random, 64), hex(random, 64)],
+    userAgent: user.automation ? AUTOMATION_USER_AGENT : pick(random, USER_AGENTS),
+  }));
   // Workflows and integrations act without a user: those columns come back null.
-  const workflows: Actor = { userId: null, name: null, email: null, automation: true, ips: [], sessions: [], userAgent: WORKFLOW_USER_AGENT };
+  const workflows: Actor = {
+    userId: null,
+    name: null,
+    email: null,
+    automation: true,
+    ips: [],
+    sessions: [],
+    userAgent: WORKFLOW_USER_AGENT,
+  };
   return [...users, workflows];
 }
 

@@ -182,11 +182,15 @@ describe('hostile servers', () => {
   });
 
   it('repeat-records serves the page before again, without a total, linking to the same page under a new URL', async () => {
-    const second = parseDocument(await request(`${mock.url}/v1/audits?${query({ sort: 'created_at', 'page[size]': 10, 'page[number]': 2 })}`, KEY));
+    const second = parseDocument(
+      await request(`${mock.url}/v1/audits?${query({ sort: 'created_at', 'page[size]': 10, 'page[number]': 2 })}`, KEY),
+    );
     const first = parseDocument(await request(audits, KEY));
     mock.setOptions({ faults: [{ kind: 'repeat-records', atRequests: [1, 2] }] });
     mock.resetRequests();
-    const repeated = parseDocument(await request(`${mock.url}/v1/audits?${query({ sort: 'created_at', 'page[size]': 10, 'page[number]': 2 })}`, KEY));
+    const repeated = parseDocument(
+      await request(`${mock.url}/v1/audits?${query({ sort: 'created_at', 'page[size]': 10, 'page[number]': 2 })}`, KEY),
+    );
     expect(repeated.data).toEqual(first.data);
     expect(repeated.meta).toBeUndefined();
     expect(repeated.links.next).toContain('page%5Bnumber%5D=2');
@@ -216,7 +220,7 @@ describe('hostile servers', () => {
     }
   });
 
-  it('conflicting-duplicate puts the first record\'s id on the last row with another content', async () => {
+  it("conflicting-duplicate puts the first record's id on the last row with another content", async () => {
     arm('conflicting-duplicate');
     const { data, meta } = parseDocument(await request(audits, KEY));
     expect(data.at(-1)?.id).toBe(data[0]?.id);

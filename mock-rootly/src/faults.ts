@@ -146,7 +146,12 @@ export function faultReply(kind: ReplyFault, { now, limit, requestNumber, echoed
     case '429-retry-after':
       return rateLimitedReply({ 'Retry-After': '1' });
     case '429-x-ratelimit-reset':
-      return rateLimitedReply({ 'X-RateLimit-Limit': String(limit), 'X-RateLimit-Remaining': '0', 'X-RateLimit-Used': String(limit), 'X-RateLimit-Reset': reset });
+      return rateLimitedReply({
+        'X-RateLimit-Limit': String(limit),
+        'X-RateLimit-Remaining': '0',
+        'X-RateLimit-Used': String(limit),
+        'X-RateLimit-Reset': reset,
+      });
     case '429-ratelimit-reset':
       return rateLimitedReply({ 'RateLimit-Limit': String(limit), 'RateLimit-Remaining': '0', 'RateLimit-Reset': reset });
     case '429-no-headers':

@@ -72,7 +72,9 @@ export function* hugePage(count: number, createdAt: string, firstId: number): Ge
     const records: string[] = [];
     for (let n = from; n < Math.min(count, from + perChunk); n += 1) {
       const id = firstId + n;
-      records.push(`{"id":"${id}","type":"audits","attributes":{"event":"create","item_type":"Incident","created_at":"${createdAt}","id":${id}}}`);
+      records.push(
+        `{"id":"${id}","type":"audits","attributes":{"event":"create","item_type":"Incident","created_at":"${createdAt}","id":${id}}}`,
+      );
     }
     yield `${from === 0 ? '' : ','}${records.join(',')}`;
   }

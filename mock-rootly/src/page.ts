@@ -44,14 +44,25 @@ export interface PageInput {
 }
 
 /** The page faults buildPage bends itself; the others are in page-faults.ts. */
-const SIMPLE_FAULTS: ReadonlySet<PageFault> = new Set(['empty-page-with-next', 'repeat-next-link', 'foreign-next-link', 'duplicate-across-pages', 'swap-with-next-page']);
+const SIMPLE_FAULTS: ReadonlySet<PageFault> = new Set([
+  'empty-page-with-next',
+  'repeat-next-link',
+  'foreign-next-link',
+  'duplicate-across-pages',
+  'swap-with-next-page',
+]);
 
 export function buildPage(input: PageInput): AuditsListDocument {
   const { fault } = input;
   const document = buildSimplePage(input);
   if (fault !== undefined && !SIMPLE_FAULTS.has(fault)) {
     const firstIndex = (input.query.pageNumber - 1) * input.query.pageSize;
-    applyHostilePageFault(document, fault, { input, firstIndex, requestNumber: input.requestNumber ?? 0, echoedKey: input.echoedKey ?? '' });
+    applyHostilePageFault(document, fault, {
+      input,
+      firstIndex,
+      requestNumber: input.requestNumber ?? 0,
+      echoedKey: input.echoedKey ?? '',
+    });
   }
   return document;
 }
@@ -94,6 +105,7 @@ function buildSimplePage({ selection, query, origin, path, omitMeta, fault, reco
     data,
     links: { self: link(page), first: link(1), prev: prevPage === null ? null : link(prevPage), next, last: link(Math.max(1, totalPages)) },
   };
-  if (!omitMeta) document.meta = { current_page: page, next_page: nextPage, prev_page: prevPage, total_count: total, total_pages: totalPages };
+  if (!omitMeta)
+    document.meta = { current_page: page, next_page: nextPage, prev_page: prevPage, total_count: total, total_pages: totalPages };
   return document;
 }

@@ -53,13 +53,16 @@ describe('sliding-window rate limit', () => {
     ['ratelimit', false, ['ratelimit-limit', 'ratelimit-remaining', 'ratelimit-reset']],
     ['none', true, ['retry-after']],
     ['none', false, []],
-  ] as Array<[RateLimitOptions['headers'], boolean, string[]]>)('header style %s (retryAfter %s) on a 429', async (headers, retryAfter, expected) => {
-    limit({ headers, retryAfter, limit: 1 });
-    await get();
-    const rejected = await get();
-    expect(rejected.status).toBe(429);
-    expect(limitHeaderNames(rejected.headers)).toEqual(expected);
-  });
+  ] as Array<[RateLimitOptions['headers'], boolean, string[]]>)(
+    'header style %s (retryAfter %s) on a 429',
+    async (headers, retryAfter, expected) => {
+      limit({ headers, retryAfter, limit: 1 });
+      await get();
+      const rejected = await get();
+      expect(rejected.status).toBe(429);
+      expect(limitHeaderNames(rejected.headers)).toEqual(expected);
+    },
+  );
 
   it('says its window in the quota-policy form when asked', async () => {
     limit({ limit: 600, windowMs: 12_000, limitForm: 'quota-policy' });

@@ -8,7 +8,13 @@ import { parseDocument, query, request } from './test-support.js';
 
 const KEY = 'test-key';
 const validate = loadAuditsListValidator();
-const dataset = generateDataset({ count: 537, start: new Date('2025-03-01T00:00:00Z'), end: new Date('2025-03-02T00:00:00Z'), seed: 7, sameMillisecondClusterRate: 0.2 });
+const dataset = generateDataset({
+  count: 537,
+  start: new Date('2025-03-01T00:00:00Z'),
+  end: new Date('2025-03-02T00:00:00Z'),
+  seed: 7,
+  sameMillisecondClusterRate: 0.2,
+});
 const ms = (resource: AuditResource): number => Date.parse(resource.attributes.created_at);
 const ascending = (a: AuditResource, b: AuditResource): number => ms(a) - ms(b) || Number(a.id) - Number(b.id);
 
@@ -75,15 +81,25 @@ describe('pagination and order', () => {
   });
 
   it('serves newest first by default and for sort=-created_at', async () => {
-    const newestFirst = [...dataset].sort(ascending).reverse().map((r) => r.id);
+    const newestFirst = [...dataset]
+      .sort(ascending)
+      .reverse()
+      .map((r) => r.id);
     expect((await walk(`${mock.url}/v1/audits?${query({ 'page[size]': 100 })}`)).records.map((r) => r.id)).toEqual(newestFirst);
-    expect((await walk(`${mock.url}/v1/audits?${query({ sort: '-created_at', 'page[size]': 100 })}`)).records.map((r) => r.id)).toEqual(newestFirst);
+    expect((await walk(`${mock.url}/v1/audits?${query({ sort: '-created_at', 'page[size]': 100 })}`)).records.map((r) => r.id)).toEqual(
+      newestFirst,
+    );
   });
 
   it("ignores sort in 'newest-first' order mode", async () => {
     mock.setOptions({ order: 'newest-first' });
     const { records } = await walk(`${mock.url}/v1/audits?${query({ sort: 'created_at', 'page[size]': 100 })}`);
-    expect(records.map((r) => r.id)).toEqual([...dataset].sort(ascending).reverse().map((r) => r.id));
+    expect(records.map((r) => r.id)).toEqual(
+      [...dataset]
+        .sort(ascending)
+        .reverse()
+        .map((r) => r.id),
+    );
   });
 
   it("shuffles deterministically in 'shuffled' mode, consistent across pages and walks", async () => {
@@ -115,7 +131,9 @@ describe('pagination and order', () => {
 describe('links', () => {
   it('are absolute on the mock origin, Rails-encoded, and keep every parameter', async () => {
     const gte = '2025-03-01T02:00:00.000-07:00';
-    const document = await page(`${mock.url}/v1/audits?${query({ 'filter[created_at][gte]': gte, sort: 'created_at', 'page[size]': 10, 'filter[item_type]': 'Incident' })}`);
+    const document = await page(
+      `${mock.url}/v1/audits?${query({ 'filter[created_at][gte]': gte, sort: 'created_at', 'page[size]': 10, 'filter[item_type]': 'Incident' })}`,
+    );
     const next = document.links.next ?? '';
     expect(next.startsWith(`${mock.url}/v1/audits?`)).toBe(true);
     expect(next).toBe(
@@ -142,7 +160,8 @@ describe('created_at filters', () => {
   })();
   const iso = new Date(clusterMs).toISOString();
   const count = (keep: (t: number) => boolean): number => dataset.filter((r) => keep(ms(r))).length;
-  const total = async (params: Record<string, string>): Promise<number> => (await page(`${mock.url}/v1/audits?${query(params)}`)).meta?.total_count ?? -1;
+  const total = async (params: Record<string, string>): Promise<number> =>
+    (await page(`${mock.url}/v1/audits?${query(params)}`)).meta?.total_count ?? -1;
 
   it('treats gte/lte as inclusive and gt/lt as exclusive at a same-millisecond cluster', async () => {
     expect(clusterMs).toBeGreaterThan(0);
@@ -196,7 +215,8 @@ describe('runtime behaviour', () => {
   it('hides late-visible records until their time comes', async () => {
     const late = dataset[10] as AuditResource;
     mock.setDataset(dataset, new Map([[late.id, Date.now() + 400]]));
-    const ids = async (): Promise<string[]> => (await walk(`${mock.url}/v1/audits?${query({ 'page[size]': 100 })}`)).records.map((r) => r.id);
+    const ids = async (): Promise<string[]> =>
+      (await walk(`${mock.url}/v1/audits?${query({ 'page[size]': 100 })}`)).records.map((r) => r.id);
     expect(await ids()).not.toContain(late.id);
     await new Promise((resolve) => setTimeout(resolve, 450));
     expect(await ids()).toContain(late.id);

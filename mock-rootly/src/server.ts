@@ -146,7 +146,8 @@ class MockRootlyServer implements MockRootly {
     this.stampDate(res);
     const path = new URL(entry.url, 'http://mock').pathname;
     if (path !== AUDITS_PATH) return this.later(() => sendReply(res, jsonApiError(404, 'Not found')));
-    if (entry.method !== 'GET') return this.later(() => sendReply(res, withHeaders(jsonApiError(405, 'Method Not Allowed'), { Allow: 'GET' })));
+    if (entry.method !== 'GET')
+      return this.later(() => sendReply(res, withHeaders(jsonApiError(405, 'Method Not Allowed'), { Allow: 'GET' })));
 
     let limitHeaders: Record<string, string> = {};
     if (this.limiter && this.knobs.rateLimit) {
@@ -175,7 +176,15 @@ class MockRootlyServer implements MockRootly {
     this.stampDate(res);
     // Canned faults stand in for a proxy or a crashed app, so they carry no limiter headers.
     if (isReplyFault(fault)) {
-      return sendReply(res, faultReply(fault, { now: this.now(), limit: this.knobs.rateLimit?.limit ?? 3000, requestNumber: entry.number, echoedKey: request.echoedKey }));
+      return sendReply(
+        res,
+        faultReply(fault, {
+          now: this.now(),
+          limit: this.knobs.rateLimit?.limit ?? 3000,
+          requestNumber: entry.number,
+          echoedKey: request.echoedKey,
+        }),
+      );
     }
     const reply = this.audits(request);
     // Page and transport faults only bend a 200 page; keep the log truthful when one could not apply.

@@ -104,10 +104,26 @@ export class AuditStore {
   private range(bounds: CreatedAtBounds): [number, number] {
     let lo = 0;
     let hi = this.ms.length;
-    if (bounds.gte) lo = Math.max(lo, this.firstIndex((c) => c >= 0, bounds.gte));
-    if (bounds.gt) lo = Math.max(lo, this.firstIndex((c) => c > 0, bounds.gt));
-    if (bounds.lt) hi = Math.min(hi, this.firstIndex((c) => c >= 0, bounds.lt));
-    if (bounds.lte) hi = Math.min(hi, this.firstIndex((c) => c > 0, bounds.lte));
+    if (bounds.gte)
+      lo = Math.max(
+        lo,
+        this.firstIndex((c) => c >= 0, bounds.gte),
+      );
+    if (bounds.gt)
+      lo = Math.max(
+        lo,
+        this.firstIndex((c) => c > 0, bounds.gt),
+      );
+    if (bounds.lt)
+      hi = Math.min(
+        hi,
+        this.firstIndex((c) => c >= 0, bounds.lt),
+      );
+    if (bounds.lte)
+      hi = Math.min(
+        hi,
+        this.firstIndex((c) => c > 0, bounds.lte),
+      );
     return [lo, Math.max(lo, hi)];
   }
 

@@ -22,7 +22,12 @@ export interface TransportContext {
  * Sends the reply bent by a transport fault. Returns a timer for 'stall' so the server can
  * cancel it on close; the stalled connection is dropped without ever sending a status line.
  */
-export function sendFaulty(res: ServerResponse, reply: Reply, fault: TransportFault, context: TransportContext): NodeJS.Timeout | undefined {
+export function sendFaulty(
+  res: ServerResponse,
+  reply: Reply,
+  fault: TransportFault,
+  context: TransportContext,
+): NodeJS.Timeout | undefined {
   switch (fault) {
     case 'gzip-bomb': {
       const bomb = gzipBomb(context.sizes.gzipBombBytes);

@@ -36,12 +36,19 @@ export async function runRead(args: ReadArguments, emitter: Emitter, logger: Log
 async function loadSavedState(path: string, logger: Logger): Promise<SavedState | undefined> {
   const states = await loadStates(path);
   for (const name of states.keys()) {
-    if (name !== '' && name !== AUDIT_STREAM) logger.warn(`The state holds the stream '${name}', which this source does not have; it is ignored.`);
+    if (name !== '' && name !== AUDIT_STREAM)
+      logger.warn(`The state holds the stream '${name}', which this source does not have; it is ignored.`);
   }
   return parseStreamState(states.get(AUDIT_STREAM) ?? states.get(''), AUDIT_STREAM);
 }
 
-async function syncStream(stream: ConfiguredStream, config: Config, saved: SavedState | undefined, emitter: Emitter, logger: Logger): Promise<void> {
+async function syncStream(
+  stream: ConfiguredStream,
+  config: Config,
+  saved: SavedState | undefined,
+  emitter: Emitter,
+  logger: Logger,
+): Promise<void> {
   const startedAt = Date.now();
   const handle = await createPageSource(config, retryReporter(stream.name, emitter, logger), {
     onPause: pauseReporter(stream.name, emitter, logger),
@@ -56,7 +63,9 @@ async function syncStream(stream: ConfiguredStream, config: Config, saved: Saved
     const end = await syncUpperBound(handle, config, logger, resumeAt);
     const from = startingPoint(stream.syncMode, saved, config.backfillStart, end);
     const source = config.useSyntheticData ? ' from synthetic data' : '';
-    logger.info(`Reading ${stream.name} (${stream.syncMode}) from ${formatInstant(from.position.instant)} up to ${formatInstant(end)}${source}.`);
+    logger.info(
+      `Reading ${stream.name} (${stream.syncMode}) from ${formatInstant(from.position.instant)} up to ${formatInstant(end)}${source}.`,
+    );
     const book = new StateBook(from, end);
     // Before the first checkpoint, the safe state is the one the sync started from, ranges ahead included.
     output = new SyncOutput(stream.name, emitter, book.compose() ?? from);
@@ -96,7 +105,13 @@ async function syncUpperBound(handle: PageSourceHandle, config: Config, logger: 
   return bound.end;
 }
 
-function streamOptions(stream: ConfiguredStream, config: Config, handle: PageSourceHandle, book: StateBook, logger: Logger): StreamReadOptions<AuditResource, string> {
+function streamOptions(
+  stream: ConfiguredStream,
+  config: Config,
+  handle: PageSourceHandle,
+  book: StateBook,
+  logger: Logger,
+): StreamReadOptions<AuditResource, string> {
   return {
     pages: handle.pages,
     keys: AUDIT_KEYS,
@@ -127,7 +142,9 @@ function retryReporter(stream: string, emitter: Emitter, logger: Logger): (notic
     const cause = notice.statusCode ? `HTTP ${notice.statusCode}` : (notice.errorCode ?? notice.reason);
     logger.warn(`Rootly request failed (${cause}); retry ${notice.attempt} in ${waitSeconds} s.`);
     if (notice.reason === 'rate_limited') {
-      emitter.emitNow(streamStatus(stream, 'RUNNING', [{ type: 'RATE_LIMITED', rate_limited: { quota_reset: Date.now() + notice.delayMs } }]));
+      emitter.emitNow(
+        streamStatus(stream, 'RUNNING', [{ type: 'RATE_LIMITED', rate_limited: { quota_reset: Date.now() + notice.delayMs } }]),
+      );
     }
     void emitter.flush().catch(() => undefined);
   };
@@ -164,7 +181,9 @@ function logSummary(stream: string, summary: SyncSummary, logger: Logger): void 
     `Sync of ${stream} complete: ${output.records} records, ${stats.pages} pages, ${stats.windows} windows (up to ${stats.maxConcurrentWindows} at once), ${summary.retries} retries, ${seconds} s; new cursor ${formatInstant(output.lastState.position.instant)}.`,
   );
   if (stats.skippedDuplicates + stats.skippedOutsideWindow > 0) {
-    logger.info(`Skipped ${stats.skippedDuplicates} records served twice and ${stats.skippedOutsideWindow} outside the requested time range.`);
+    logger.info(
+      `Skipped ${stats.skippedDuplicates} records served twice and ${stats.skippedOutsideWindow} outside the requested time range.`,
+    );
   }
   if (output.records === 0 && instantToMillis(summary.end) - instantToMillis(summary.from) > DAY_MS) {
     logger.info(

@@ -24,7 +24,10 @@ export async function createPageSource(
     const { SyntheticPageSource } = await import('../synthetic/synthetic-page-source.js');
     return { pages: new SyntheticPageSource() };
   }
-  const [{ RootlyHttpClient }, { RootlyPageSource }] = await Promise.all([import('../http/rootly-client.js'), import('../rootly/page-source.js')]);
+  const [{ RootlyHttpClient }, { RootlyPageSource }] = await Promise.all([
+    import('../http/rootly-client.js'),
+    import('../rootly/page-source.js'),
+  ]);
   const http = new RootlyHttpClient(
     {
       apiKey: config.apiKey,

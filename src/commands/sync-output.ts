@@ -39,7 +39,8 @@ export class SyncOutput {
   /** The sync failed: the state it started from is saved again, when nothing was printed after it. */
   async fail(): Promise<void> {
     // Only a state that covers every record printed may follow them; the saved one does.
-    if (!this.stateEmitted && this.recordsSinceState === 0) await this.emitter.emit(streamState(this.stream, { ...stateJson(this.lastState) }, 0));
+    if (!this.stateEmitted && this.recordsSinceState === 0)
+      await this.emitter.emit(streamState(this.stream, { ...stateJson(this.lastState) }, 0));
     await this.emitter.emit(streamStatus(this.stream, 'INCOMPLETE'));
   }
 }

@@ -10,8 +10,7 @@ export interface Instant {
   readonly fraction: string;
 }
 
-const ISO_INSTANT =
-  /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(?:[.,](\d+))?(?:([Zz])|([+-])(\d{2}):?(\d{2}))$/;
+const ISO_INSTANT = /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(?:[.,](\d+))?(?:([Zz])|([+-])(\d{2}):?(\d{2}))$/;
 
 /** Parses an ISO-8601 date-time with a zone; returns undefined when it is not one. */
 export function parseInstant(text: string): Instant | undefined {
@@ -36,7 +35,14 @@ function parseRootlyShape(text: string): Instant | undefined {
   const offset = (sign === '+' || sign === '-') && text.length === zoneAt + 6 && text[zoneAt + 3] === ':';
   if (!utc && !offset) return undefined;
   const offsetSeconds = utc ? 0 : (sign === '-' ? -1 : 1) * (digitsAt(text, zoneAt + 1, 2) * 3600 + digitsAt(text, zoneAt + 4, 2) * 60);
-  const fields = [digitsAt(text, 0, 4), digitsAt(text, 5, 2), digitsAt(text, 8, 2), digitsAt(text, 11, 2), digitsAt(text, 14, 2), digitsAt(text, 17, 2)] as const;
+  const fields = [
+    digitsAt(text, 0, 4),
+    digitsAt(text, 5, 2),
+    digitsAt(text, 8, 2),
+    digitsAt(text, 11, 2),
+    digitsAt(text, 14, 2),
+    digitsAt(text, 17, 2),
+  ] as const;
   if (Number.isNaN(offsetSeconds) || fields.some(Number.isNaN)) return undefined;
   return fromFields(fields, zoneAt > 20 ? text.slice(20, zoneAt) : '', offsetSeconds);
 }
@@ -44,7 +50,14 @@ function parseRootlyShape(text: string): Instant | undefined {
 function parseAnyIsoShape(text: string): Instant | undefined {
   const match = ISO_INSTANT.exec(text);
   if (!match) return undefined;
-  const fields: DateTimeFields = [Number(match[1]), Number(match[2]), Number(match[3]), Number(match[4]), Number(match[5]), Number(match[6])];
+  const fields: DateTimeFields = [
+    Number(match[1]),
+    Number(match[2]),
+    Number(match[3]),
+    Number(match[4]),
+    Number(match[5]),
+    Number(match[6]),
+  ];
   const offsetSeconds = match[8] ? 0 : (match[9] === '-' ? -1 : 1) * (Number(match[10]) * 3600 + Number(match[11]) * 60);
   return fromFields(fields, match[7] ?? '', offsetSeconds);
 }

@@ -10,7 +10,12 @@ const HISTORY_START = parseInstantOrThrow('2015-01-01T00:00:00Z', 'history start
  * resumes from its saved state; else from the backfill time; else a full refresh reads all history
  * and an incremental sync begins at `end`, the sync's upper bound, so its first sync brings nothing.
  */
-export function startingPoint(syncMode: SyncMode, saved: SavedState | undefined, backfillStart: Instant | undefined, end: Instant): SavedState {
+export function startingPoint(
+  syncMode: SyncMode,
+  saved: SavedState | undefined,
+  backfillStart: Instant | undefined,
+  end: Instant,
+): SavedState {
   if (syncMode === 'incremental' && saved) return saved;
   const start = backfillStart ?? (syncMode === 'full_refresh' ? HISTORY_START : end);
   return { position: { instant: start, ids: [] }, ahead: [] };

@@ -48,7 +48,11 @@ describe('StateBook', () => {
     const [w1, w2, w3] = planHours(book, 3);
     book.complete(w2!);
     book.complete(w3!);
-    expect(composed(book)).toEqual({ created_at: T(0), ids_at_created_at: [], ahead: [{ start: T(1), end: T(3), created_at: T(3), ids_at_created_at: [] }] });
+    expect(composed(book)).toEqual({
+      created_at: T(0),
+      ids_at_created_at: [],
+      ahead: [{ start: T(1), end: T(3), created_at: T(3), ids_at_created_at: [] }],
+    });
     book.advance(w1!, { instant: at('2026-03-01T00:20:00Z'), ids: ['p'] });
     expect(composed(book)?.created_at).toBe('2026-03-01T00:20:00Z');
     book.complete(w1!);
@@ -134,7 +138,10 @@ describe('StateBook: what a resume reads again', () => {
     book.complete(w2!);
     book.complete(w4!);
     // [02:00, 03:00) is still being read and has emitted nothing: a resume must read it.
-    expect(readAfterResume(book.compose(), T(4))).toEqual([[T(0), T(1)], [T(2), T(3)]]);
+    expect(readAfterResume(book.compose(), T(4))).toEqual([
+      [T(0), T(1)],
+      [T(2), T(3)],
+    ]);
   });
 
   test('finished windows side by side ahead travel as one range, and nothing between them is read again', () => {
@@ -143,7 +150,10 @@ describe('StateBook: what a resume reads again', () => {
     book.complete(w2!);
     book.complete(w3!);
     expect(book.compose()?.ahead).toHaveLength(1);
-    expect(readAfterResume(book.compose(), T(4))).toEqual([[T(0), T(1)], [T(3), T(4)]]);
+    expect(readAfterResume(book.compose(), T(4))).toEqual([
+      [T(0), T(1)],
+      [T(3), T(4)],
+    ]);
   });
 
   test('no state while a window ahead has emitted records past its safe position: a resume would repeat them', () => {
@@ -154,7 +164,10 @@ describe('StateBook: what a resume reads again', () => {
     expect(book.compose()).toBeUndefined();
     book.complete(w2!);
     // Once it completes, a resume reads only what was not delivered: the rest of w1, and what follows w2.
-    expect(readAfterResume(book.compose(), T(3))).toEqual([['2026-03-01T00:30:00Z', T(1)], [T(2), T(3)]]);
+    expect(readAfterResume(book.compose(), T(3))).toEqual([
+      ['2026-03-01T00:30:00Z', T(1)],
+      [T(2), T(3)],
+    ]);
   });
 
   test('a window shrunk because it is dense still starts where it did: a state taken then loses nothing before its new end', () => {
@@ -174,6 +187,12 @@ describe('StateBook: what a resume reads again', () => {
     ];
     const book = bookOf({ instant: at(T(1)), ids: [] }, ahead, at(T(8)));
     expect(composed(book)?.ahead).toEqual(ahead);
-    expect(readAfterResume(book.compose(), T(8))).toEqual([[T(1), T(3)], ['2026-03-01T03:30:00Z', T(4)], [T(4), T(5)], [T(5), T(6)], [T(6), T(8)]]);
+    expect(readAfterResume(book.compose(), T(8))).toEqual([
+      [T(1), T(3)],
+      ['2026-03-01T03:30:00Z', T(4)],
+      [T(4), T(5)],
+      [T(5), T(6)],
+      [T(6), T(8)],
+    ]);
   });
 });

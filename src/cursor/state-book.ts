@@ -35,7 +35,8 @@ export class StateBook {
   ) {
     let cursor = saved.position.instant;
     const addGap = (to: Instant): void => {
-      if (compareInstants(cursor, to) < 0) this.entries.push(stretch(cursor, to, cursor === saved.position.instant ? saved.position : { instant: cursor, ids: [] }));
+      if (compareInstants(cursor, to) < 0)
+        this.entries.push(stretch(cursor, to, cursor === saved.position.instant ? saved.position : { instant: cursor, ids: [] }));
     };
     for (const range of saved.ahead) {
       addGap(range.start);
@@ -75,7 +76,8 @@ export class StateBook {
    * the returned window, planned too, covers [at, end). Records it emitted stay described by it.
    */
   splitAhead(entry: Entry, at: Instant): Entry {
-    if (compareInstants(at, entry.position.instant) <= 0 || compareInstants(at, entry.end) >= 0) throw new Error('a window splits ahead only between its position and its end');
+    if (compareInstants(at, entry.position.instant) <= 0 || compareInstants(at, entry.end) >= 0)
+      throw new Error('a window splits ahead only between its position and its end');
     const rest = stretch(at, entry.end, { instant: at, ids: [] });
     rest.planned = true;
     this.entries.splice(this.entries.indexOf(entry) + 1, 0, rest);
@@ -90,7 +92,8 @@ export class StateBook {
    */
   splitBehind(entry: Entry, at: Instant): Entry {
     const unconfirmed = compareInstants(entry.position.instant, entry.origin) === 0;
-    if (!unconfirmed || compareInstants(at, entry.origin) <= 0 || compareInstants(at, entry.end) >= 0) throw new Error('a window splits behind only at its unconfirmed start');
+    if (!unconfirmed || compareInstants(at, entry.origin) <= 0 || compareInstants(at, entry.end) >= 0)
+      throw new Error('a window splits behind only at its unconfirmed start');
     const head = stretch(entry.origin, at, entry.position);
     head.planned = true;
     this.entries.splice(this.entries.indexOf(entry), 0, head);

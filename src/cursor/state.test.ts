@@ -141,7 +141,9 @@ describe('parseStreamState, read back as JSON', () => {
     ['a list of objects', [{ id: 'a' }]],
     ['a list of booleans', [true]],
   ])('ids_at_created_at as %s is a config_error naming ids_at_created_at', (_label, ids) => {
-    const error = connectorErrorOf(() => parseAuditStreamState({ created_at: '2025-04-02T20:38:10Z', ids_at_created_at: ids }, 'audit_logs'));
+    const error = connectorErrorOf(() =>
+      parseAuditStreamState({ created_at: '2025-04-02T20:38:10Z', ids_at_created_at: ids }, 'audit_logs'),
+    );
     expect(error.failureType).toBe('config_error');
     expect(error.message).toContain('ids_at_created_at');
   });
@@ -160,7 +162,12 @@ describe('parseStreamState, read back as JSON', () => {
 });
 
 describe('parseAuditStreamState with ranges ahead', () => {
-  const range = (start: string, createdAt: string, end: string, ids?: unknown[]) => ({ start, end, created_at: createdAt, ...(ids ? { ids_at_created_at: ids } : {}) });
+  const range = (start: string, createdAt: string, end: string, ids?: unknown[]) => ({
+    start,
+    end,
+    created_at: createdAt,
+    ...(ids ? { ids_at_created_at: ids } : {}),
+  });
   const H = (hour: number): string => `2025-04-02T${String(hour).padStart(2, '0')}:00:00Z`;
 
   test('ranges a concurrent sync read ahead are kept, so that a resume does not read them again', () => {
@@ -201,7 +208,9 @@ describe('parseAuditStreamState with ranges ahead', () => {
   });
 
   test('a range without an end is a config_error', () => {
-    const error = connectorErrorOf(() => parseAuditStreamState({ created_at: H(1), ahead: [{ start: H(3), created_at: H(4) }] }, 'audit_logs'));
+    const error = connectorErrorOf(() =>
+      parseAuditStreamState({ created_at: H(1), ahead: [{ start: H(3), created_at: H(4) }] }, 'audit_logs'),
+    );
     expect(error.failureType).toBe('config_error');
     expect(error.message).toContain('end');
   });
@@ -227,7 +236,13 @@ describe('extractStreamStates: a state that is not understood is never silently 
   test('a GLOBAL message without stream states, or with malformed entries, gives only the well-formed ones', () => {
     expect(extractStreamStates([{ type: 'GLOBAL', global: { shared_state: {} } }]).size).toBe(0);
     expect(extractStreamStates([{ type: 'GLOBAL' }]).size).toBe(0);
-    const entries = [null, {}, { stream_descriptor: 'audit_logs' }, { stream_descriptor: { name: 7 } }, { stream_descriptor: { name: 'audit_logs' }, stream_state: STATE }];
+    const entries = [
+      null,
+      {},
+      { stream_descriptor: 'audit_logs' },
+      { stream_descriptor: { name: 7 } },
+      { stream_descriptor: { name: 'audit_logs' }, stream_state: STATE },
+    ];
     const states = extractStreamStates([{ type: 'GLOBAL', global: { stream_states: entries } }]);
     expect([...states.entries()]).toEqual([['audit_logs', STATE]]);
   });
@@ -241,7 +256,9 @@ describe('extractStreamStates: a state that is not understood is never silently 
     const error = connectorErrorOf(() => parseAuditStreamState({ created_at: '2025-04-02T20:38:10Z', ahead: 'all' }, 'audit_logs'));
     expect(error.message).toContain("is invalid: 'ahead' must be array");
     expect(error.message).toContain('Expected {"created_at": "<ISO-8601 date-time>"');
-    expect(connectorErrorOf(() => parseAuditStreamState({ ids_at_created_at: [] }, 'audit_logs')).message).toContain("The state is missing the required field 'created_at'");
+    expect(connectorErrorOf(() => parseAuditStreamState({ ids_at_created_at: [] }, 'audit_logs')).message).toContain(
+      "The state is missing the required field 'created_at'",
+    );
   });
 });
 
@@ -259,6 +276,9 @@ describe('loadStates', () => {
   });
 
   test('a state file that is missing is a config_error calling it the state file', async () => {
-    await expect(loadStates(join(dir, 'absent.json'))).rejects.toMatchObject({ failureType: 'config_error', message: expect.stringContaining('The state file') });
+    await expect(loadStates(join(dir, 'absent.json'))).rejects.toMatchObject({
+      failureType: 'config_error',
+      message: expect.stringContaining('The state file'),
+    });
   });
 });

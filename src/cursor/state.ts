@@ -70,8 +70,7 @@ const STREAM_STATE_SCHEMA = {
 };
 
 type StateInput = Record<string, unknown>;
-const isObject = (value: unknown): value is StateInput =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
+const isObject = (value: unknown): value is StateInput => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 export async function loadStates(path: string): Promise<Map<string, unknown>> {
   return extractStreamStates(await readJsonFile(path, 'state'));
@@ -144,7 +143,9 @@ export function parseStreamState(raw: unknown, stream: string): SavedState | und
   const instant = (text: string, field: string): Instant => {
     const parsed = parseInstant(text);
     if (!parsed) {
-      throw configError(`The state of stream '${stream}' has a ${field} that is not an ISO-8601 date-time with a time zone: ${JSON.stringify(text)}.`);
+      throw configError(
+        `The state of stream '${stream}' has a ${field} that is not an ISO-8601 date-time with a time zone: ${JSON.stringify(text)}.`,
+      );
     }
     return parsed;
   };
@@ -152,7 +153,11 @@ export function parseStreamState(raw: unknown, stream: string): SavedState | und
   let previousEnd = position.instant;
   const ahead = (raw.ahead ?? []).map((range, index): AheadRange => {
     const where = `ahead[${index}]`;
-    const [start, at, end] = [instant(range.start, `${where}.start`), instant(range.created_at, `${where}.created_at`), instant(range.end, `${where}.end`)];
+    const [start, at, end] = [
+      instant(range.start, `${where}.start`),
+      instant(range.created_at, `${where}.created_at`),
+      instant(range.end, `${where}.end`),
+    ];
     if (compareInstants(start, previousEnd) < 0 || compareInstants(start, at) > 0 || compareInstants(at, end) > 0) {
       throw configError(
         `The state of stream '${stream}' has ${where} out of order: ranges must follow created_at and each other, with start <= created_at <= end.`,

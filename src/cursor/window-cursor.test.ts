@@ -227,7 +227,6 @@ describe('WindowCursor: what is held back and what is trusted', () => {
     expect(trust.trusted).toBe(false);
     expect(checkpointBefore(c, [at(T3)])).toBeUndefined();
   });
-
 });
 
 /** `count` records one minute apart from 20:10, as one page each; ids `${prefix}${i}`. */
@@ -283,7 +282,14 @@ describe('WindowCursor narrowed while read', () => {
     for (let i = 0; i < 30; i += 6) page(c, records.slice(i, i + 6));
     expect(c.mayStartLater).toBe(true);
     c.startAt(at('2025-04-02T20:14:00Z'));
-    expect(page(c, records.slice(30)).admissions).toEqual(['emit', 'emit', 'outside-window', 'outside-window', 'outside-window', 'outside-window']);
+    expect(page(c, records.slice(30)).admissions).toEqual([
+      'emit',
+      'emit',
+      'outside-window',
+      'outside-window',
+      'outside-window',
+      'outside-window',
+    ]);
     expect(c.walkedPast).toBe(true);
   });
 

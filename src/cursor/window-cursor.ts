@@ -186,7 +186,8 @@ export class WindowCursor {
 
   /** Ends the window at `end`, after every record admitted so far; the rest is read elsewhere. */
   endAt(end: Instant): void {
-    if (compareInstants(end, this.newest) <= 0 || compareInstants(end, this.window.end) >= 0) throw new Error('a window can only end earlier, after what it admitted');
+    if (compareInstants(end, this.newest) <= 0 || compareInstants(end, this.window.end) >= 0)
+      throw new Error('a window can only end earlier, after what it admitted');
     this.window.end = end;
     this.narrowed = true;
   }
@@ -194,7 +195,8 @@ export class WindowCursor {
   /** Starts the window at `start`, before every record admitted so far; the rest is read elsewhere. */
   startAt(start: Instant): void {
     const beforeOldest = this.oldest === undefined || compareInstants(start, this.oldest) <= 0;
-    if (!beforeOldest || compareInstants(start, this.window.start) <= 0) throw new Error('a window can only start later, before what it admitted');
+    if (!beforeOldest || compareInstants(start, this.window.start) <= 0)
+      throw new Error('a window can only start later, before what it admitted');
     this.window.start = start;
     this.deliveredAtStart = new Set();
     this.narrowed = true;

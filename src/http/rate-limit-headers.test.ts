@@ -37,8 +37,14 @@ describe('readRateLimitHeaders: the limit and its window', () => {
 
 describe('readRateLimitHeaders: the remaining allowance', () => {
   test('remaining with its reset, in either dialect', () => {
-    expect(readRateLimitHeaders({ 'x-ratelimit-remaining': '7', 'x-ratelimit-reset': String(T0 / 1000 + 12) }, T0)).toMatchObject({ remaining: 7, resetAt: T0 + 12_000 });
-    expect(readRateLimitHeaders({ 'ratelimit-remaining': '7', 'ratelimit-reset': '12' }, T0)).toMatchObject({ remaining: 7, resetAt: T0 + 12_000 });
+    expect(readRateLimitHeaders({ 'x-ratelimit-remaining': '7', 'x-ratelimit-reset': String(T0 / 1000 + 12) }, T0)).toMatchObject({
+      remaining: 7,
+      resetAt: T0 + 12_000,
+    });
+    expect(readRateLimitHeaders({ 'ratelimit-remaining': '7', 'ratelimit-reset': '12' }, T0)).toMatchObject({
+      remaining: 7,
+      resetAt: T0 + 12_000,
+    });
   });
 
   test("the newest draft's combined field", () => {

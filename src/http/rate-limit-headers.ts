@@ -45,7 +45,8 @@ export function readRateLimitHeaders(headers: IncomingHttpHeaders, nowMs: number
   const remaining = firstNumber(headers, REMAINING_HEADERS) ?? combined?.params.get('r');
   if (remaining !== undefined) reading.remaining = Math.max(0, Math.floor(remaining));
   const resetSeconds = combined?.params.get('t');
-  const resetAt = readResetHeader(headers, nowMs) ?? (resetSeconds !== undefined && resetSeconds >= 0 ? nowMs + resetSeconds * 1000 : undefined);
+  const resetAt =
+    readResetHeader(headers, nowMs) ?? (resetSeconds !== undefined && resetSeconds >= 0 ? nowMs + resetSeconds * 1000 : undefined);
   if (resetAt !== undefined) reading.resetAt = resetAt;
   return reading;
 }

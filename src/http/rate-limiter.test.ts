@@ -144,7 +144,16 @@ describe('SlidingWindowLimiter: waits a user would notice', () => {
 describe('SlidingWindowLimiter: headers in both dialects', () => {
   test('an unusable X-RateLimit-* value falls back to the RateLimit-* one', () => {
     const limiter = new SlidingWindowLimiter(100, WINDOW, new FakeClock());
-    limiter.observe({ 'x-ratelimit-limit': 'many', 'ratelimit-limit': '6', 'x-ratelimit-remaining': 'none', 'ratelimit-remaining': '0', 'ratelimit-reset': '12' }, 0);
+    limiter.observe(
+      {
+        'x-ratelimit-limit': 'many',
+        'ratelimit-limit': '6',
+        'x-ratelimit-remaining': 'none',
+        'ratelimit-remaining': '0',
+        'ratelimit-reset': '12',
+      },
+      0,
+    );
     expect(limiter.delayBeforeNext()).toBe(12_000);
   });
 
@@ -304,7 +313,10 @@ describe('SlidingWindowLimiter: the remaining allowance', () => {
     const limiter = new SlidingWindowLimiter(3000, WINDOW, clock);
     limiter.observe({ 'x-ratelimit-limit': '5, 5;window=12' }, 0);
     const times = await departures(limiter, clock, 5);
-    limiter.observe({ 'x-ratelimit-limit': '5, 5;window=12', 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': String(T0 / 1000 + 14) }, 5);
+    limiter.observe(
+      { 'x-ratelimit-limit': '5, 5;window=12', 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': String(T0 / 1000 + 14) },
+      5,
+    );
     // The window frees its first slot 12 s (and its margin) after the first departure, before the whole-second reset.
     expect(limiter.delayBeforeNext()).toBeLessThan(12_500);
     expect(times).toEqual([T0, T0, T0, T0, T0]);
@@ -313,7 +325,10 @@ describe('SlidingWindowLimiter: the remaining allowance', () => {
   test('with the window stated, an allowance spent by other tools on the same key still pauses until the reset', () => {
     const clock = new FakeClock();
     const limiter = new SlidingWindowLimiter(3000, WINDOW, clock);
-    limiter.observe({ 'x-ratelimit-limit': '600, 600;window=12', 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': String(T0 / 1000 + 9) }, 0);
+    limiter.observe(
+      { 'x-ratelimit-limit': '600, 600;window=12', 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': String(T0 / 1000 + 9) },
+      0,
+    );
     expect(limiter.delayBeforeNext()).toBe(9000);
   });
 
@@ -363,7 +378,11 @@ function slidingServer(limit: number, windowMs: number): { answer: (now: number)
       if (arrivals.length < limit) arrivals.push(now);
       else server.rejected += 1;
       const reset = Math.ceil(((arrivals[0] ?? now) + windowMs) / 1000);
-      return { 'x-ratelimit-limit': String(limit), 'x-ratelimit-remaining': String(limit - arrivals.length), 'x-ratelimit-reset': String(reset) };
+      return {
+        'x-ratelimit-limit': String(limit),
+        'x-ratelimit-remaining': String(limit - arrivals.length),
+        'x-ratelimit-reset': String(reset),
+      };
     },
   };
   return server;

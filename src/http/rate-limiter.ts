@@ -216,7 +216,12 @@ function firstIndexAfter(times: readonly number[], cutoff: number): number {
 }
 
 function tooLong(wait: { waitMs: number; cause: PauseCause }, now: number, deadline: number): Error {
-  const why = wait.cause === 'window' ? 'The rate limit' : wait.cause === 'allowance' ? "Rootly's remaining rate-limit allowance" : 'A rate-limit pause after HTTP 429';
+  const why =
+    wait.cause === 'window'
+      ? 'The rate limit'
+      : wait.cause === 'allowance'
+        ? "Rootly's remaining rate-limit allowance"
+        : 'A rate-limit pause after HTTP 429';
   return transientError(
     `${why} allows no further request for ${Math.ceil(wait.waitMs / 1000)} s, longer than what is left of max_retry_seconds for this request (${Math.max(0, Math.ceil((deadline - now) / 1000))} s). The sync stops; the next one resumes from the last saved state. Raise max_retry_seconds or lower requests_per_minute if this recurs.`,
   );

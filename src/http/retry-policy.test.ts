@@ -12,12 +12,20 @@ const rateLimited = (headers: IncomingHttpHeaders, attempt = 1): FailedAttempt =
 
 describe('decideRetry on 429', () => {
   test('Retry-After in seconds is waited exactly', () => {
-    expect(decideRetry(rateLimited({ 'retry-after': '7' }), POLICY, NOW, half)).toEqual({ retry: true, delayMs: 7000, reason: 'rate_limited' });
+    expect(decideRetry(rateLimited({ 'retry-after': '7' }), POLICY, NOW, half)).toEqual({
+      retry: true,
+      delayMs: 7000,
+      reason: 'rate_limited',
+    });
   });
 
   test('Retry-After as an HTTP-date is waited until that date', () => {
     const date = new Date(NOW + 12_000).toUTCString();
-    expect(decideRetry(rateLimited({ 'retry-after': date }), POLICY, NOW, half)).toEqual({ retry: true, delayMs: 12_000, reason: 'rate_limited' });
+    expect(decideRetry(rateLimited({ 'retry-after': date }), POLICY, NOW, half)).toEqual({
+      retry: true,
+      delayMs: 12_000,
+      reason: 'rate_limited',
+    });
   });
 
   test('Retry-After wins over the reset headers', () => {
@@ -34,7 +42,10 @@ describe('decideRetry on 429', () => {
   });
 
   test('only RateLimit-Reset (epoch seconds): waits until the reset', () => {
-    expect(decideRetry(rateLimited({ 'ratelimit-reset': String(NOW_EPOCH_S + 9) }), POLICY, NOW, half)).toMatchObject({ retry: true, delayMs: 9000 });
+    expect(decideRetry(rateLimited({ 'ratelimit-reset': String(NOW_EPOCH_S + 9) }), POLICY, NOW, half)).toMatchObject({
+      retry: true,
+      delayMs: 9000,
+    });
   });
 
   test('RateLimit-Reset as delta seconds (IETF draft style) is read as a delay', () => {
@@ -47,7 +58,10 @@ describe('decideRetry on 429', () => {
   });
 
   test('a reset already past still pauses briefly instead of hammering', () => {
-    expect(decideRetry(rateLimited({ 'x-ratelimit-reset': String(NOW_EPOCH_S - 5) }), POLICY, NOW, half)).toMatchObject({ retry: true, delayMs: 250 });
+    expect(decideRetry(rateLimited({ 'x-ratelimit-reset': String(NOW_EPOCH_S - 5) }), POLICY, NOW, half)).toMatchObject({
+      retry: true,
+      delayMs: 250,
+    });
   });
 
   test('no header: exponential backoff with jitter between half and all of the step', () => {
@@ -68,11 +82,15 @@ describe('decideRetry on 429', () => {
 
   test('a blank Retry-After is no reason to retry at once: the reset header, else backoff, decides', () => {
     expect(decideRetry(rateLimited({ 'retry-after': '  ' }), POLICY, NOW, half)).toMatchObject({ retry: true, delayMs: 750 });
-    expect(decideRetry(rateLimited({ 'retry-after': ' ', 'x-ratelimit-reset': String(NOW_EPOCH_S + 20) }), POLICY, NOW, half)).toMatchObject({ delayMs: 20_000 });
+    expect(
+      decideRetry(rateLimited({ 'retry-after': ' ', 'x-ratelimit-reset': String(NOW_EPOCH_S + 20) }), POLICY, NOW, half),
+    ).toMatchObject({ delayMs: 20_000 });
   });
 
   test('Retry-After: 0 is taken at its word: the retry goes at once, not after a backoff', () => {
-    expect(decideRetry(rateLimited({ 'retry-after': '0', 'x-ratelimit-reset': String(NOW_EPOCH_S + 20) }), POLICY, NOW, half)).toMatchObject({ retry: true, delayMs: 0 });
+    expect(
+      decideRetry(rateLimited({ 'retry-after': '0', 'x-ratelimit-reset': String(NOW_EPOCH_S + 20) }), POLICY, NOW, half),
+    ).toMatchObject({ retry: true, delayMs: 0 });
   });
 
   test('a negative Retry-After is ignored rather than retried at once', () => {
@@ -80,11 +98,17 @@ describe('decideRetry on 429', () => {
   });
 
   test('a reset in epoch milliseconds is waited until, not for the longest wait', () => {
-    expect(decideRetry(rateLimited({ 'x-ratelimit-reset': String(NOW + 8_000) }), POLICY, NOW, half)).toMatchObject({ retry: true, delayMs: 8_000 });
+    expect(decideRetry(rateLimited({ 'x-ratelimit-reset': String(NOW + 8_000) }), POLICY, NOW, half)).toMatchObject({
+      retry: true,
+      delayMs: 8_000,
+    });
   });
 
   test('a header asking for longer than maxWaitMs is capped', () => {
-    expect(decideRetry(rateLimited({ 'retry-after': '3600' }), POLICY, NOW, half)).toMatchObject({ retry: true, delayMs: POLICY.maxWaitMs });
+    expect(decideRetry(rateLimited({ 'retry-after': '3600' }), POLICY, NOW, half)).toMatchObject({
+      retry: true,
+      delayMs: POLICY.maxWaitMs,
+    });
   });
 
   test('429 is not bounded by attempts, only by time', () => {
@@ -120,7 +144,11 @@ describe('decideRetry on server and network errors', () => {
     for (let attempt = 1; attempt < POLICY.maxAttempts; attempt += 1) {
       expect(decideRetry(failure({ ...base, attempt }), POLICY, NOW, half)).toMatchObject({ retry: true, reason });
     }
-    expect(decideRetry(failure({ ...base, attempt: POLICY.maxAttempts }), POLICY, NOW, half)).toEqual({ retry: false, reason, exhausted: true });
+    expect(decideRetry(failure({ ...base, attempt: POLICY.maxAttempts }), POLICY, NOW, half)).toEqual({
+      retry: false,
+      reason,
+      exhausted: true,
+    });
   });
 
   test('server errors back off exponentially and ignore Retry-After', () => {
@@ -156,7 +184,10 @@ describe('decideRetry on client errors', () => {
   });
 
   test('an unknown network error code is not retried', () => {
-    expect(decideRetry(failure({ errorCode: 'ERR_INVALID_URL' }), POLICY, NOW, half)).toMatchObject({ retry: false, reason: 'not_retryable' });
+    expect(decideRetry(failure({ errorCode: 'ERR_INVALID_URL' }), POLICY, NOW, half)).toMatchObject({
+      retry: false,
+      reason: 'not_retryable',
+    });
   });
 });
 
@@ -170,7 +201,7 @@ describe('serverRequestedWait', () => {
     expect(serverRequestedWait({ 'retry-after': new Date(NOW - 60_000).toUTCString() }, NOW)).toBeUndefined();
   });
 
-  test('epoch resets and dates are read against the answer\'s own Date, not a skewed local clock', () => {
+  test("epoch resets and dates are read against the answer's own Date, not a skewed local clock", () => {
     const serverNow = NOW - 600_000;
     const headers = { date: new Date(serverNow).toUTCString(), 'x-ratelimit-reset': String(serverNow / 1000 + 20) };
     expect(serverRequestedWait(headers, NOW)).toBe(20_000);

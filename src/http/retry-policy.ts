@@ -14,8 +14,7 @@ export interface FailedAttempt extends ResponseFacts {
 }
 
 export type RetryDecision =
-  | { retry: true; delayMs: number; reason: RetryReason }
-  | { retry: false; reason: RetryReason | 'not_retryable'; exhausted: boolean };
+  { retry: true; delayMs: number; reason: RetryReason } | { retry: false; reason: RetryReason | 'not_retryable'; exhausted: boolean };
 
 export interface RetryPolicyOptions {
   /** Total time one request may spend retrying. */

@@ -9,8 +9,16 @@ const KEY = 'rk-live-PARSECANARY-0123456789';
 /** What the test server answers on each path. */
 const answers: Record<string, { status: number; headers?: Record<string, string>; body: Buffer | string }> = {
   '/malformed': { status: 200, headers: { 'content-type': 'application/json' }, body: `{"data": [], "echo": ${KEY}}` },
-  '/gzip': { status: 200, headers: { 'content-type': 'application/json', 'content-encoding': 'gzip' }, body: gzipSync(`{"data":[${' '.repeat(3_000_000)}]}`) },
-  '/long': { status: 200, headers: { 'content-type': 'application/json', 'content-length': '5000000' }, body: `{"data":[${' '.repeat(5_000_000 - 11)}]}` },
+  '/gzip': {
+    status: 200,
+    headers: { 'content-type': 'application/json', 'content-encoding': 'gzip' },
+    body: gzipSync(`{"data":[${' '.repeat(3_000_000)}]}`),
+  },
+  '/long': {
+    status: 200,
+    headers: { 'content-type': 'application/json', 'content-length': '5000000' },
+    body: `{"data":[${' '.repeat(5_000_000 - 11)}]}`,
+  },
   '/small': { status: 200, headers: { 'content-type': 'application/json' }, body: '{"data":[]}' },
 };
 let server: Server;
@@ -28,7 +36,14 @@ beforeAll(async () => {
 afterAll(async () => new Promise<void>((resolve) => server.close(() => resolve())));
 
 const client = (): RootlyHttpClient =>
-  new RootlyHttpClient({ apiKey: KEY, requestTimeoutMs: 5_000, maxRetryMs: 2_000, requestsPerMinute: 1_000, maxResponseBytes: 1_000_000, policy: { maxMalformedAttempts: 1 } });
+  new RootlyHttpClient({
+    apiKey: KEY,
+    requestTimeoutMs: 5_000,
+    maxRetryMs: 2_000,
+    requestsPerMinute: 1_000,
+    maxResponseBytes: 1_000_000,
+    policy: { maxMalformedAttempts: 1 },
+  });
 
 async function failureOf(path: string): Promise<ConnectorError> {
   try {
@@ -41,12 +56,12 @@ async function failureOf(path: string): Promise<ConnectorError> {
 }
 
 describe('RootlyHttpClient', () => {
-  test('a body that is not JSON is reported without the parser\'s excerpt of it, which no mask could recognise', async () => {
+  test("a body that is not JSON is reported without the parser's excerpt of it, which no mask could recognise", async () => {
     const failure = await failureOf('/malformed');
     expect(failure.failureType).toBe('system_error');
     const everything = `${failure.message}\n${failure.internalMessage ?? ''}\n${failure.fullStack}`;
     for (let at = 0; at + 8 <= KEY.length; at += 1) expect(everything).not.toContain(KEY.slice(at, at + 8));
-    expect(failure.fullStack).toContain('the parser\'s excerpt of it is left out');
+    expect(failure.fullStack).toContain("the parser's excerpt of it is left out");
   });
 
   test.each([

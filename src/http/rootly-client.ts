@@ -168,7 +168,8 @@ export class RootlyHttpClient {
 function describeFailure(error: unknown, url: URL, elapsedMs: number, notFoundHint: string | undefined): ConnectorError {
   if (error instanceof RequestError) {
     if (error.cause instanceof ConnectorError) return error.cause;
-    if (error.name === 'AbortError' || error.code === 'ERR_ABORTED') return transientError('The request was cancelled: the sync is stopping.', { cause: error });
+    if (error.name === 'AbortError' || error.code === 'ERR_ABORTED')
+      return transientError('The request was cancelled: the sync is stopping.', { cause: error });
     const statusCode = error instanceof HTTPError ? error.response.statusCode : undefined;
     const title = error instanceof HTTPError ? errorTitle(error.response.body) : undefined;
     return failureFor({ statusCode, errorCode: error.code }, url, elapsedMs, { title, notFoundHint }, withoutQuotedBody(error));
@@ -185,8 +186,18 @@ function failureFor(
   cause?: unknown,
 ): ConnectorError {
   const treatment = treatmentOf(facts);
-  const context: FailureContext = { ...facts, ...extra, seconds: Math.round(elapsedMs / 1000), origin: url.origin, host: url.hostname, path: url.pathname };
-  return new ConnectorError(treatment.failureType, treatment.message(context), { internal: `GET ${url.pathname}: ${treatment.name}`, cause });
+  const context: FailureContext = {
+    ...facts,
+    ...extra,
+    seconds: Math.round(elapsedMs / 1000),
+    origin: url.origin,
+    host: url.hostname,
+    path: url.pathname,
+  };
+  return new ConnectorError(treatment.failureType, treatment.message(context), {
+    internal: `GET ${url.pathname}: ${treatment.name}`,
+    cause,
+  });
 }
 
 /** The first JSON:API error title, or Rootly's `{"error": ...}` form, when the body has one. */

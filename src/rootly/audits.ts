@@ -16,7 +16,7 @@ export const AUDITS_PATH = '/v1/audits';
 
 /** Rootly answers 404, not 403, to a key whose role may not read audits. */
 export const AUDITS_NOT_FOUND_HINT =
-  "Rootly answered 404 on /v1/audits: the API key's role lacks the Audits read permission. Give the key's role \"Audits: read\" (or use a key of a role that has it).";
+  'Rootly answered 404 on /v1/audits: the API key\'s role lacks the Audits read permission. Give the key\'s role "Audits: read" (or use a key of a role that has it).';
 
 /** An audit resource exactly as Rootly's JSON:API sends it; unknown attributes pass through. */
 export interface AuditResource {

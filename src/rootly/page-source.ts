@@ -84,10 +84,15 @@ export class RootlyPageSource implements PageSource<AuditResource> {
   async fetchPage(request: PageRequest): Promise<Page<AuditResource>> {
     const url = request.link === undefined ? this.firstPageUrl(request) : this.checkedLink(request.link);
     this.debug(`GET ${url.pathname}${url.search}`);
-    const response = await this.client.getJson(url, { notFoundHint: this.list.notFoundHint, ...(request.signal ? { signal: request.signal } : {}) });
+    const response = await this.client.getJson(url, {
+      notFoundHint: this.list.notFoundHint,
+      ...(request.signal ? { signal: request.signal } : {}),
+    });
     const body = response.body;
     if (!this.validate(body)) {
-      throw systemError(`Rootly's answer to GET ${this.list.path} is not the expected JSON:API list: ${describeErrors(this.validate.errors, 'the body')}.`);
+      throw systemError(
+        `Rootly's answer to GET ${this.list.path} is not the expected JSON:API list: ${describeErrors(this.validate.errors, 'the body')}.`,
+      );
     }
     // JSON:API ids are strings; a server sending numbers gets them normalised, in place.
     const resources = body.data;

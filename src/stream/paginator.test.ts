@@ -42,7 +42,10 @@ describe('Paginator', () => {
   test('a next link equal to the page itself is a loop, whatever the order of its parameters', () => {
     const self = 'https://api.rootly.com/v1/audits?sort=created_at&page%5Bnumber%5D=2';
     const same = 'https://api.rootly.com/v1/audits?page%5Bnumber%5D=2&sort=created_at';
-    const { error } = walk([{ nextLink: self, fresh: 1 }, { selfLink: self, nextLink: same, fresh: 1 }]);
+    const { error } = walk([
+      { nextLink: self, fresh: 1 },
+      { selfLink: self, nextLink: same, fresh: 1 },
+    ]);
     expect(error?.failureType).toBe('system_error');
   });
 
@@ -55,12 +58,19 @@ describe('Paginator', () => {
   });
 
   test('a page with something new resets the count of stale pages', () => {
-    const pages = Array.from({ length: 30 }, (_, i) => ({ nextLink: i < 29 ? link(i + 2) : null, fresh: i % MAX_STALE_PAGES_IN_A_ROW === 0 ? 1 : 0 }));
+    const pages = Array.from({ length: 30 }, (_, i) => ({
+      nextLink: i < 29 ? link(i + 2) : null,
+      fresh: i % MAX_STALE_PAGES_IN_A_ROW === 0 ? 1 : 0,
+    }));
     expect(walk(pages).error).toBeUndefined();
   });
 
   test('the last page ends the walk even when it brings nothing new', () => {
-    const pages = [{ nextLink: link(2), fresh: 3 }, ...Array.from({ length: MAX_STALE_PAGES_IN_A_ROW - 1 }, (_, i) => ({ nextLink: link(i + 3), fresh: 0 })), { nextLink: null, fresh: 0 }];
+    const pages = [
+      { nextLink: link(2), fresh: 3 },
+      ...Array.from({ length: MAX_STALE_PAGES_IN_A_ROW - 1 }, (_, i) => ({ nextLink: link(i + 3), fresh: 0 })),
+      { nextLink: null, fresh: 0 },
+    ];
     expect(walk(pages).error).toBeUndefined();
   });
 

@@ -44,10 +44,26 @@ class ScriptedPages implements PageSource<AuditResource> {
 }
 
 async function sync(pages: ScriptedPages, pageSize = 3): Promise<{ ids: string[]; error?: ConnectorError }> {
-  const book = new StateBook({ position: { instant: parseInstantOrThrow(START, 'start'), ids: [] }, ahead: [] }, parseInstantOrThrow(END, 'end'));
+  const book = new StateBook(
+    { position: { instant: parseInstantOrThrow(START, 'start'), ids: [] }, ahead: [] },
+    parseInstantOrThrow(END, 'end'),
+  );
   const ids: string[] = [];
   const render = (records: AuditResource[]): AuditResource[] => records;
-  const stream = readStream({ pages, keys: AUDIT_KEYS, render, book, pageSize, windowSizeMs: 3_600_000, concurrency: () => 4, debug: () => undefined, warn: () => undefined }, newStreamStats());
+  const stream = readStream(
+    {
+      pages,
+      keys: AUDIT_KEYS,
+      render,
+      book,
+      pageSize,
+      windowSizeMs: 3_600_000,
+      concurrency: () => 4,
+      debug: () => undefined,
+      warn: () => undefined,
+    },
+    newStreamStats(),
+  );
   try {
     for await (const event of stream) {
       if (event.kind === 'records') {
@@ -96,7 +112,10 @@ describe('a record the connector cannot handle ends the sync with a system_error
   });
 
   test('the same id twice on one page with two different contents', async () => {
-    const pages = new ScriptedPages([[audit('1', 1), audit('twice-4', 2, { item_type: 'Incident' }), audit('twice-4', 2, { item_type: 'Schedule' })]], 3);
+    const pages = new ScriptedPages(
+      [[audit('1', 1), audit('twice-4', 2, { item_type: 'Incident' }), audit('twice-4', 2, { item_type: 'Schedule' })]],
+      3,
+    );
     const { error } = await sync(pages);
     expect(error?.failureType).toBe('system_error');
     expect(error?.message).toContain('"twice-4"');

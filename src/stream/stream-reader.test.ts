@@ -85,7 +85,8 @@ function prng(seed: number): () => number {
   };
 }
 
-const byTimeThenId = (a: Row, b: Row): number => (a.nanos < b.nanos ? -1 : a.nanos > b.nanos ? 1 : a.resource.id.localeCompare(b.resource.id));
+const byTimeThenId = (a: Row, b: Row): number =>
+  a.nanos < b.nanos ? -1 : a.nanos > b.nanos ? 1 : a.resource.id.localeCompare(b.resource.id);
 
 class FakeRootly implements PageSource {
   readonly requests: PageRequest[] = [];
@@ -148,7 +149,15 @@ async function run(
   const events: Event[] = [];
   const book = new StateBook(savedAt(from.start, from.deliveredAtStart, from.ahead), end);
   const stream = readAuditLogs(
-    { pages: source, render: (resources) => resources, book, ...sizes, concurrency: () => sizes.concurrency ?? 1, debug: () => undefined, warn: () => undefined },
+    {
+      pages: source,
+      render: (resources) => resources,
+      book,
+      ...sizes,
+      concurrency: () => sizes.concurrency ?? 1,
+      debug: () => undefined,
+      warn: () => undefined,
+    },
     stats,
   );
   for await (const event of stream) events.push(event);
@@ -223,7 +232,9 @@ interface Case {
 function cases(orders: readonly Order[], pageSizes = PAGE_SIZES): Case[] {
   return orders.flatMap((order) =>
     pageSizes.flatMap((pageSize) =>
-      WINDOW_SIZES_MS.flatMap((windowSizeMs) => [false, true].map((repeatAcrossPages) => ({ order, pageSize, windowSizeMs, repeatAcrossPages }))),
+      WINDOW_SIZES_MS.flatMap((windowSizeMs) =>
+        [false, true].map((repeatAcrossPages) => ({ order, pageSize, windowSizeMs, repeatAcrossPages })),
+      ),
     ),
   );
 }
@@ -246,12 +257,19 @@ async function crashAtEveryCheckpoint(c: Case): Promise<{ problems: string[]; cr
   const checkpoints = checkpointsOf(full.events);
   for (const { index, state } of checkpoints) {
     const committed = idsOf(full.events.slice(0, index));
-    const resumed = await run(fake(), { start: at(state.created_at), deliveredAtStart: state.ids_at_created_at, ahead: state.ahead }, end, sizes);
+    const resumed = await run(
+      fake(),
+      { start: at(state.created_at), deliveredAtStart: state.ids_at_created_at, ahead: state.ahead },
+      end,
+      sizes,
+    );
     const total = sorted([...committed, ...idsOf(resumed.events)]);
     if (JSON.stringify(total) !== JSON.stringify(expected)) {
       const missing = expected.filter((id) => !total.includes(id));
       const doubled = total.filter((id, i) => total[i - 1] === id);
-      problems.push(`${label(c)}: crash after ${JSON.stringify(state)}: missing ${missing.join(',') || '-'}, doubled ${doubled.join(',') || '-'}`);
+      problems.push(
+        `${label(c)}: crash after ${JSON.stringify(state)}: missing ${missing.join(',') || '-'}, doubled ${doubled.join(',') || '-'}`,
+      );
     }
   }
   return { problems, crashes: checkpoints.length, splits: stats.splits };
@@ -333,7 +351,13 @@ describe('readAuditLogs after a crash at any checkpoint', () => {
     const end = at(new Date(RANGE_START_MS + 20_000).toISOString());
     const sizes = { pageSize: 7, windowSizeMs: 2000, concurrency: 4 };
     const stats = newStreamStats();
-    const full = await run(new FakeRootly(rows, { order: 'ascending', latencyFor: (i) => (i * 7) % 5 }), { start: at(RANGE_START), deliveredAtStart: [] }, end, sizes, stats);
+    const full = await run(
+      new FakeRootly(rows, { order: 'ascending', latencyFor: (i) => (i * 7) % 5 }),
+      { start: at(RANGE_START), deliveredAtStart: [] },
+      end,
+      sizes,
+      stats,
+    );
     expect(stats.maxConcurrentWindows).toBe(4);
     const checkpoints = checkpointsOf(full.events);
     expect(checkpoints.some(({ state }) => (state.ahead?.length ?? 0) > 0)).toBe(true);
@@ -341,7 +365,12 @@ describe('readAuditLogs after a crash at any checkpoint', () => {
     expect(sorted(idsOf(full.events))).toEqual(expected);
     for (const { index, state } of checkpoints) {
       const committed = idsOf(full.events.slice(0, index));
-      const resumed = await run(new FakeRootly(rows, { order: 'ascending' }), { start: at(state.created_at), deliveredAtStart: state.ids_at_created_at, ahead: state.ahead }, end, sizes);
+      const resumed = await run(
+        new FakeRootly(rows, { order: 'ascending' }),
+        { start: at(state.created_at), deliveredAtStart: state.ids_at_created_at, ahead: state.ahead },
+        end,
+        sizes,
+      );
       expect(sorted([...committed, ...idsOf(resumed.events)])).toEqual(expected);
     }
   });
@@ -353,7 +382,13 @@ describe('readAuditLogs after a crash at any checkpoint', () => {
       const end = at(new Date(RANGE_START_MS + 20_000).toISOString());
       const sizes = { pageSize: 7, windowSizeMs: 2000, concurrency: 4 };
       const stats = newStreamStats();
-      const full = await run(new FakeRootly(rows, { order, latencyFor: (i) => (i * 7) % 5 }), { start: at(RANGE_START), deliveredAtStart: [] }, end, sizes, stats);
+      const full = await run(
+        new FakeRootly(rows, { order, latencyFor: (i) => (i * 7) % 5 }),
+        { start: at(RANGE_START), deliveredAtStart: [] },
+        end,
+        sizes,
+        stats,
+      );
       expect(stats.maxConcurrentWindows).toBe(4);
       const expected = sorted(rows.map((r) => r.resource.id));
       expect(sorted(idsOf(full.events))).toEqual(expected);
@@ -364,7 +399,12 @@ describe('readAuditLogs after a crash at any checkpoint', () => {
       expect(midSync.length).toBeGreaterThanOrEqual(2);
       for (const { index, state } of checkpoints) {
         const committed = idsOf(full.events.slice(0, index));
-        const resumed = await run(new FakeRootly(rows, { order }), { start: at(state.created_at), deliveredAtStart: state.ids_at_created_at, ahead: state.ahead }, end, sizes);
+        const resumed = await run(
+          new FakeRootly(rows, { order }),
+          { start: at(state.created_at), deliveredAtStart: state.ids_at_created_at, ahead: state.ahead },
+          end,
+          sizes,
+        );
         expect(sorted([...committed, ...idsOf(resumed.events)])).toEqual(expected);
       }
     },
@@ -452,7 +492,9 @@ function pagesPerWalk(source: FakeRootly): number[] {
   const walks = new Map<string, number>();
   for (const request of source.requests) {
     const link = request.link === undefined ? undefined : new URL(request.link);
-    const key = link ? `${link.searchParams.get('filter[created_at][gte]')}/${link.searchParams.get('filter[created_at][lt]')}` : `${request.range.start}/${request.range.end}`;
+    const key = link
+      ? `${link.searchParams.get('filter[created_at][gte]')}/${link.searchParams.get('filter[created_at][lt]')}`
+      : `${request.range.start}/${request.range.end}`;
     walks.set(key, (walks.get(key) ?? 0) + 1);
   }
   return [...walks.values()];
@@ -460,7 +502,9 @@ function pagesPerWalk(source: FakeRootly): number[] {
 
 describe('readAuditLogs keeps every allowed window busy until the last page', () => {
   // 400 distinct instants over 20 s in one window of 60 s: read alone, it is 80 pages one after another.
-  const rows = Array.from({ length: 400 }, (_, i) => row(`w${String(i).padStart(3, '0')}`, BigInt(RANGE_START_MS) * NS_PER_MS + BigInt(i) * 50_000_000n));
+  const rows = Array.from({ length: 400 }, (_, i) =>
+    row(`w${String(i).padStart(3, '0')}`, BigInt(RANGE_START_MS) * NS_PER_MS + BigInt(i) * 50_000_000n),
+  );
   const end = at(new Date(RANGE_START_MS + 20_000).toISOString());
   const sizes = { pageSize: 5, windowSizeMs: 60_000, concurrency: 4 };
   const expected = sorted(rows.map((r) => r.resource.id));
@@ -482,7 +526,12 @@ describe('readAuditLogs keeps every allowed window busy until the last page', ()
       expect(checkpoints.at(-1)?.state).toEqual({ created_at: formatInstant(end), ids_at_created_at: [] });
       for (const { index, state } of checkpoints) {
         const committed = idsOf(full.events.slice(0, index));
-        const resumed = await run(new FakeRootly(rows, { order }), { start: at(state.created_at), deliveredAtStart: state.ids_at_created_at, ahead: state.ahead }, end, sizes);
+        const resumed = await run(
+          new FakeRootly(rows, { order }),
+          { start: at(state.created_at), deliveredAtStart: state.ids_at_created_at, ahead: state.ahead },
+          end,
+          sizes,
+        );
         expect(sorted([...committed, ...idsOf(resumed.events)])).toEqual(expected);
       }
     },
@@ -490,7 +539,13 @@ describe('readAuditLogs keeps every allowed window busy until the last page', ()
 
   test('a shuffled server is never split: a window can only end early in an order relied on', async () => {
     const stats = newStreamStats();
-    const full = await run(new FakeRootly(rows, { order: 'shuffled' }), { start: at(RANGE_START), deliveredAtStart: [] }, end, sizes, stats);
+    const full = await run(
+      new FakeRootly(rows, { order: 'shuffled' }),
+      { start: at(RANGE_START), deliveredAtStart: [] },
+      end,
+      sizes,
+      stats,
+    );
     expect(sorted(idsOf(full.events))).toEqual(expected);
     expect(stats.splits).toBe(0);
   });
@@ -508,7 +563,12 @@ describe('readAuditLogs keeps every allowed window busy until the last page', ()
   });
 
   test('estimates count each record once, however windows were split', async () => {
-    const { events } = await run(new FakeRootly(rows, { order: 'ascending' }), { start: at(RANGE_START), deliveredAtStart: [] }, end, sizes);
+    const { events } = await run(
+      new FakeRootly(rows, { order: 'ascending' }),
+      { start: at(RANGE_START), deliveredAtStart: [] },
+      end,
+      sizes,
+    );
     const estimates = events.flatMap((e) => (e.kind === 'estimate' ? [e.rowEstimate] : []));
     expect(Math.max(...estimates)).toBe(rows.length);
   });
@@ -522,7 +582,10 @@ describe('readAuditLogs edge cases', () => {
         nextLink: 'https://api.rootly.test/v1/audits?page%5Bnumber%5D=2',
       }),
     };
-    const error = await run(loop, { start: at(RANGE_START), deliveredAtStart: [] }, at(RANGE_END), { pageSize: 1, windowSizeMs: 60_000 }).catch((e: unknown) => e);
+    const error = await run(loop, { start: at(RANGE_START), deliveredAtStart: [] }, at(RANGE_END), {
+      pageSize: 1,
+      windowSizeMs: 60_000,
+    }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ConnectorError);
     expect((error as ConnectorError).failureType).toBe('system_error');
     expect((error as ConnectorError).message).toContain('page%5Bnumber%5D=2');
@@ -585,7 +648,10 @@ describe('readAuditLogs edge cases', () => {
     ['start after end', new Date(RANGE_START_MS + 20_000).toISOString()],
   ])('empty range (%s): no request, exactly one checkpoint equal to the start', async (_label, startText) => {
     const source = new FakeRootly(dataset().rows, { order: 'ascending' });
-    const { events } = await run(source, { start: at(startText), deliveredAtStart: ['x', 'y'] }, at(RANGE_END), { pageSize: 5, windowSizeMs: 1000 });
+    const { events } = await run(source, { start: at(startText), deliveredAtStart: ['x', 'y'] }, at(RANGE_END), {
+      pageSize: 5,
+      windowSizeMs: 1000,
+    });
     expect(events.map((event) => (event.kind === 'checkpoint' ? stateJson(event.state) : event))).toEqual([
       { created_at: formatInstant(at(startText)), ids_at_created_at: ['x', 'y'] },
     ]);
@@ -608,7 +674,10 @@ describe('readAuditLogs edge cases', () => {
 
   test('requests cover the range with whole-second inner bounds and never reach past the end', async () => {
     const source = new FakeRootly(dataset().rows, { order: 'ascending' });
-    await run(source, { start: at('2025-04-02T20:00:00.4761Z'), deliveredAtStart: [] }, at(RANGE_END), { pageSize: 50, windowSizeMs: 2500 });
+    await run(source, { start: at('2025-04-02T20:00:00.4761Z'), deliveredAtStart: [] }, at(RANGE_END), {
+      pageSize: 50,
+      windowSizeMs: 2500,
+    });
     const firstPages = source.requests.filter((r) => r.link === undefined).map((r) => r.range);
     // The lower bound is widened to its second; every window starts where the previous one ended.
     expect(firstPages[0]?.start).toBe('2025-04-02T20:00:00Z');
@@ -629,7 +698,8 @@ describe('readAuditLogs edge cases', () => {
     const source = new FakeRootly(rows, {
       order: 'ascending',
       // Any window longer than the base size claims to hold a great many records.
-      totalCount: (request, actual) => (nanosOf(request.range.end) - nanosOf(request.range.start) > BigInt(windowSizeMs) * NS_PER_MS ? 50_000 : actual),
+      totalCount: (request, actual) =>
+        nanosOf(request.range.end) - nanosOf(request.range.start) > BigInt(windowSizeMs) * NS_PER_MS ? 50_000 : actual,
     });
     const { events } = await run(
       source,

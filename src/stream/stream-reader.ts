@@ -11,9 +11,7 @@ import { windowEnd, WindowSizer } from './windows.js';
 
 export type StreamEvent<R> =
   /** `count` records, in the form the sync's `render` gave them. */
-  | { kind: 'records'; records: R; count: number }
-  | { kind: 'checkpoint'; state: SavedState }
-  | { kind: 'estimate'; rowEstimate: number };
+  { kind: 'records'; records: R; count: number } | { kind: 'checkpoint'; state: SavedState } | { kind: 'estimate'; rowEstimate: number };
 
 export interface StreamReadOptions<T, R> {
   pages: PageSource<T>;
@@ -126,7 +124,8 @@ function planWindows<T, R>(run: Run<T, R>): void {
   // page is in memory at once.
   const allowed = run.stats.pagesLargerThanAsked > 0 ? 1 : Math.max(1, run.options.concurrency());
   if (run.running.size === 0) run.batchOpen = true;
-  const dense = !run.sortTrust.trusted && [...run.running.values()].some((window) => window.progress.morePages && window.cursor.admittedCount > 0);
+  const dense =
+    !run.sortTrust.trusted && [...run.running.values()].some((window) => window.progress.morePages && window.cursor.admittedCount > 0);
   const capacity = windowsToRun(run.sortTrust, run.running.size, allowed, { open: run.batchOpen, dense });
   for (let next = book.nextUnplanned(); next && run.running.size < capacity; next = book.nextUnplanned()) {
     const size = run.running.size === 0 ? run.sizer.sizeMs : run.sizer.baseSizeMs;
@@ -156,7 +155,9 @@ function splitForIdleSlots<T, R>(run: Run<T, R>, allowed: number): void {
     }
     window.progress.expected = window.cursor.admittedCount + left * keptShare;
     run.stats.splits += 1;
-    run.options.debug(`Splitting a window at ${formatInstant(at)} (about ${Math.round(left)} records left) so that an idle slot reads part of it`);
+    run.options.debug(
+      `Splitting a window at ${formatInstant(at)} (about ${Math.round(left)} records left) so that an idle slot reads part of it`,
+    );
     startWindow(run, part, left * (1 - keptShare));
   }
 }

@@ -4,7 +4,22 @@ import { ConnectorError } from '../errors.js';
 import { AUDIT_KEYS, type AuditResource } from '../rootly/audits.js';
 import type { PageSource } from './page-source.js';
 import { readWindow } from './window-reader.js';
-import { A, ALL, audit, B, C, completions, D, read, sorted, trusted, WINDOW, X, type Script, type WindowRun } from './window-reader.test-support.js';
+import {
+  A,
+  ALL,
+  audit,
+  B,
+  C,
+  completions,
+  D,
+  read,
+  sorted,
+  trusted,
+  WINDOW,
+  X,
+  type Script,
+  type WindowRun,
+} from './window-reader.test-support.js';
 
 /* Guards of the window reader: endless walks, what the sync is told, dense windows, the sort trust. */
 
@@ -48,11 +63,24 @@ describe('readWindow: walks that would never end', () => {
   });
 
   test('a page linking to itself stops the sync at once as a system error, without asking for it again', async () => {
-    const source: PageSource<AuditResource> = { fetchPage: async () => ({ resources: [A], nextLink: 'https://rootly.test/p?b=2&a=1', selfLink: 'https://rootly.test/p?a=1&b=2' }) };
+    const source: PageSource<AuditResource> = {
+      fetchPage: async () => ({ resources: [A], nextLink: 'https://rootly.test/p?b=2&a=1', selfLink: 'https://rootly.test/p?a=1&b=2' }),
+    };
     const cursor = new WindowCursor(WINDOW, [], trusted());
     const fetchPage = jest.spyOn(source, 'fetchPage');
     const counters = { pages: 0, pagesLargerThanAsked: 0, skippedOutsideWindow: 0, skippedDuplicates: 0 };
-    const reading = readWindow(cursor, counters, { pages: source, keys: AUDIT_KEYS, reportsEstimate: true, progress: { morePages: true }, render: (r: AuditResource[]) => r, pageSize: 2, mayBeDense: false, warn: () => undefined, signal: new AbortController().signal, emit: async () => undefined });
+    const reading = readWindow(cursor, counters, {
+      pages: source,
+      keys: AUDIT_KEYS,
+      reportsEstimate: true,
+      progress: { morePages: true },
+      render: (r: AuditResource[]) => r,
+      pageSize: 2,
+      mayBeDense: false,
+      warn: () => undefined,
+      signal: new AbortController().signal,
+      emit: async () => undefined,
+    });
     await expect(reading).rejects.toMatchObject({ failureType: 'system_error', message: expect.stringMatching(/already followed/) });
     expect(fetchPage).toHaveBeenCalledTimes(1);
   });
@@ -60,11 +88,21 @@ describe('readWindow: walks that would never end', () => {
   test('next links that are not URLs are still told apart', async () => {
     const links = ['http://[bad/1', 'http://[bad/2'];
     let request = 0;
-    const source: PageSource<AuditResource> = { fetchPage: async () => ({ resources: [[A], [B], [C]][request] ?? [], nextLink: links[request++] ?? null }) };
+    const source: PageSource<AuditResource> = {
+      fetchPage: async () => ({ resources: [[A], [B], [C]][request] ?? [], nextLink: links[request++] ?? null }),
+    };
     const counters = { pages: 0, pagesLargerThanAsked: 0, skippedOutsideWindow: 0, skippedDuplicates: 0 };
     const emitted: string[] = [];
     await readWindow(new WindowCursor(WINDOW, [], trusted()), counters, {
-      pages: source, keys: AUDIT_KEYS, reportsEstimate: true, progress: { morePages: true }, render: (r: AuditResource[]) => r, pageSize: 1, mayBeDense: false, warn: () => undefined, signal: new AbortController().signal,
+      pages: source,
+      keys: AUDIT_KEYS,
+      reportsEstimate: true,
+      progress: { morePages: true },
+      render: (r: AuditResource[]) => r,
+      pageSize: 1,
+      mayBeDense: false,
+      warn: () => undefined,
+      signal: new AbortController().signal,
       emit: async (event) => {
         if (event.kind === 'records') emitted.push(...event.records.map((r) => r.id));
       },
@@ -75,7 +113,16 @@ describe('readWindow: walks that would never end', () => {
 
 describe('readWindow: what the sync is told', () => {
   test('the reported total is told once per window, also when the window is read again', async () => {
-    const run = await read([{ pages: [[A, B], [C, D]], total: 5 }, { pages: [[A, B], [X, C], [D]], total: 5 }]);
+    const run = await read([
+      {
+        pages: [
+          [A, B],
+          [C, D],
+        ],
+        total: 5,
+      },
+      { pages: [[A, B], [X, C], [D]], total: 5 },
+    ]);
     expect(reportedEvents(run)).toEqual([{ kind: 'reported', total: 5 }]);
     expect(run.warnings.join('\n')).toContain('[2025-04-02T20:00:00Z, 2025-04-02T21:00:00Z)');
   });
@@ -97,7 +144,17 @@ describe('readWindow: what the sync is told', () => {
   test('records skipped are counted by why: outside the window, served twice, delivered by an earlier sync', async () => {
     const atStart = audit('s', 0);
     const outside = { ...audit('o', 0), attributes: { created_at: '2025-04-02T19:59:59Z' } };
-    const run = await read([{ pages: [[outside, atStart, A], [A, A, B]] }], { deliveredAtStart: ['s'] });
+    const run = await read(
+      [
+        {
+          pages: [
+            [outside, atStart, A],
+            [A, A, B],
+          ],
+        },
+      ],
+      { deliveredAtStart: ['s'] },
+    );
     expect(run.counters).toEqual({ pages: 2, skippedOutsideWindow: 1, skippedDuplicates: 2 });
     expect(run.emitted).toEqual(['a', 'b']);
   });
@@ -125,7 +182,19 @@ describe('readWindow: a window grown over empty history', () => {
   });
 
   test('is not handed back as dense halfway through being read again', async () => {
-    const run = await read([{ pages: [[A, B], [C, D]], total: 5 }, dense(20_001)], { mayBeDense: true });
+    const run = await read(
+      [
+        {
+          pages: [
+            [A, B],
+            [C, D],
+          ],
+          total: 5,
+        },
+        dense(20_001),
+      ],
+      { mayBeDense: true },
+    );
     expect(run.events.some((e) => e.kind === 'dense')).toBe(false);
   });
 });
@@ -133,7 +202,19 @@ describe('readWindow: a window grown over empty history', () => {
 describe('readWindow and the sort trust', () => {
   test('a window read again does not cost the sync its sort trust: it only goes without positions', async () => {
     const trust = trusted();
-    const run = await read([{ pages: [[A, B], [C, D]], total: 5 }, { pages: [[A, B], [X, C], [D]], total: 5 }], { trust });
+    const run = await read(
+      [
+        {
+          pages: [
+            [A, B],
+            [C, D],
+          ],
+          total: 5,
+        },
+        { pages: [[A, B], [X, C], [D]], total: 5 },
+      ],
+      { trust },
+    );
     expect(run.failure).toBeUndefined();
     expect(trust.trusted).toBe(true);
   });

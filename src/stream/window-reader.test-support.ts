@@ -16,7 +16,11 @@ export const at = (text: string): Instant => {
   return instant;
 };
 export const minute = (m: number): string => `2025-04-02T20:${String(m).padStart(2, '0')}:00Z`;
-export const audit = (id: string, m: number): AuditResource => ({ id, type: 'audits', attributes: { event: 'update', created_at: minute(m) } });
+export const audit = (id: string, m: number): AuditResource => ({
+  id,
+  type: 'audits',
+  attributes: { event: 'update', created_at: minute(m) },
+});
 
 export const WINDOW = { start: at('2025-04-02T20:00:00Z'), end: at('2025-04-02T21:00:00Z') };
 export const [A, B, X, C, D] = [audit('a', 10), audit('b', 20), audit('x', 25), audit('c', 30), audit('d', 40)];
@@ -93,9 +97,10 @@ export async function read(scripts: Script[], options: ReadOptions = {}): Promis
   const source = new ScriptedSource(scripts);
   // The sync stops (another window failed) once this many pages were asked for.
   const stop = new AbortController();
-  if (options.stopAfterPages !== undefined) source.onRequest = (count) => {
-    if (count >= (options.stopAfterPages ?? Infinity)) stop.abort();
-  };
+  if (options.stopAfterPages !== undefined)
+    source.onRequest = (count) => {
+      if (count >= (options.stopAfterPages ?? Infinity)) stop.abort();
+    };
   const run: WindowRun = {
     events: [],
     emitted: [],
@@ -107,7 +112,9 @@ export async function read(scripts: Script[], options: ReadOptions = {}): Promis
   const cursor = new WindowCursor(WINDOW, options.deliveredAtStart ?? [], options.trust ?? trusted());
   const reading = readWindow(cursor, run.counters, {
     pages: source,
-    keys: AUDIT_KEYS, reportsEstimate: true, progress: { morePages: true },
+    keys: AUDIT_KEYS,
+    reportsEstimate: true,
+    progress: { morePages: true },
     render: (resources: AuditResource[]) => resources,
     pageSize: 2,
     mayBeDense: options.mayBeDense ?? false,

@@ -13,7 +13,13 @@ function expectAllOnce(run: WindowRun): void {
 describe('readWindow: a window whose pages hold fewer records than reported', () => {
   test('is read again, and every record is delivered once before the window counts as complete', async () => {
     const run = await read([
-      { pages: [[A, B], [C, D]], total: 5 },
+      {
+        pages: [
+          [A, B],
+          [C, D],
+        ],
+        total: 5,
+      },
       { pages: [[A, B], [X, C], [D]], total: 5 },
     ]);
     expectAllOnce(run);
@@ -25,8 +31,24 @@ describe('readWindow: a window whose pages hold fewer records than reported', ()
   });
 
   test('is read a third time when the second reading is short too', async () => {
-    const short = { pages: [[A, B], [C, D]], total: 5 };
-    const run = await read([short, short, { pages: [[A, B, X], [C, D]], total: 5 }]);
+    const short = {
+      pages: [
+        [A, B],
+        [C, D],
+      ],
+      total: 5,
+    };
+    const run = await read([
+      short,
+      short,
+      {
+        pages: [
+          [A, B, X],
+          [C, D],
+        ],
+        total: 5,
+      },
+    ]);
     expectAllOnce(run);
     expect(completions(run)).toBe(1);
     expect(rereads(run)).toBe(2);
@@ -34,7 +56,15 @@ describe('readWindow: a window whose pages hold fewer records than reported', ()
   });
 
   test('short in each of three readings, fails the sync as transient and never counts the window complete', async () => {
-    const run = await read([{ pages: [[A, B], [C, D]], total: 5 }]);
+    const run = await read([
+      {
+        pages: [
+          [A, B],
+          [C, D],
+        ],
+        total: 5,
+      },
+    ]);
     expect(run.failure).toBeInstanceOf(ConnectorError);
     expect((run.failure as ConnectorError).failureType).toBe('transient_error');
     expect((run.failure as ConnectorError).message).toMatch(/reported 5 .* only 4/);
@@ -50,7 +80,14 @@ describe('readWindow: a window whose pages hold fewer records than reported', ()
   });
 
   test('without a reported total, is read once: there is nothing to compare against', async () => {
-    const run = await read([{ pages: [[A, B], [C, D]] }]);
+    const run = await read([
+      {
+        pages: [
+          [A, B],
+          [C, D],
+        ],
+      },
+    ]);
     expect(rereads(run)).toBe(0);
     expect(completions(run)).toBe(1);
   });

@@ -109,7 +109,12 @@ async function walkPages<T, R>(read: WindowRead<T, R>, pass: number): Promise<{ 
   let link: string | undefined;
   for (let first = true; ; first = false) {
     options.signal.throwIfAborted();
-    const page = await options.pages.fetchPage({ range: requestRange(cursor.bounds), pageSize: options.pageSize, link, signal: options.signal });
+    const page = await options.pages.fetchPage({
+      range: requestRange(cursor.bounds),
+      pageSize: options.pageSize,
+      link,
+      signal: options.signal,
+    });
     read.counters.pages += 1;
     if (first && page.totalCount !== undefined) {
       reported = page.totalCount;
@@ -137,7 +142,10 @@ async function walkPages<T, R>(read: WindowRead<T, R>, pass: number): Promise<{ 
       else await send(read, taken.batch);
     }
     const nextLink = last ? null : page.nextLink;
-    const next = paginator.next({ ...(page.selfLink !== undefined ? { selfLink: page.selfLink } : {}), nextLink, fresh: taken.fresh }, reported);
+    const next = paginator.next(
+      { ...(page.selfLink !== undefined ? { selfLink: page.selfLink } : {}), nextLink, fresh: taken.fresh },
+      reported,
+    );
     if (next === null) return { ...(reported !== undefined ? { reported } : {}), served: served.pageOf.size + served.repeatedRows };
     link = next;
   }
@@ -222,7 +230,8 @@ function label(window: Readonly<{ start: Instant; end: Instant }>): string {
 /** Every record's place in time, once each is known to be safe to handle (see record-checks). */
 function placeInTime<T>(records: readonly T[], keys: RecordKeys<T>, window: string): Instant[] {
   return records.map((record) => {
-    if (nestsDeeperThan(record, MAX_RECORD_DEPTH)) throw unusableRecord(keys.idOf(record), window, `it nests more than ${MAX_RECORD_DEPTH} levels deep`);
+    if (nestsDeeperThan(record, MAX_RECORD_DEPTH))
+      throw unusableRecord(keys.idOf(record), window, `it nests more than ${MAX_RECORD_DEPTH} levels deep`);
     try {
       return keys.instantOf(record);
     } catch (error) {

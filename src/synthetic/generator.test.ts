@@ -56,14 +56,19 @@ describe('syntheticResource', () => {
       const checks: Array<[string, boolean]> = [
         ['type audits', resource.type === 'audits'],
         ['event create/update/destroy', ['create', 'update', 'destroy'].includes(String(a.event))],
-        ['created_at ISO with Z', /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/.test(a.created_at) && parseInstant(a.created_at) !== undefined],
+        [
+          'created_at ISO with Z',
+          /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/.test(a.created_at) && parseInstant(a.created_at) !== undefined,
+        ],
         ['numeric id attribute', a['id'] === Number(resource.id)],
         ['item_type string', typeof a['item_type'] === 'string'],
         ['item_id string', typeof a['item_id'] === 'string'],
         ['user_id integer', Number.isInteger(a['user_id'])],
         [
           'object_changes {field: [before, after]}',
-          typeof changes === 'object' && changes !== null && Object.keys(changes).length > 0 &&
+          typeof changes === 'object' &&
+            changes !== null &&
+            Object.keys(changes).length > 0 &&
             Object.values(changes).every((v) => Array.isArray(v) && v.length === 2),
         ],
       ];
@@ -74,7 +79,9 @@ describe('syntheticResource', () => {
 
   test('a create has no before value and a destroy no after value', () => {
     for (const { attributes } of resources) {
-      const changes = Object.entries(attributes['object_changes'] as Record<string, [unknown, unknown]>).filter(([field]) => field !== 'updated_at');
+      const changes = Object.entries(attributes['object_changes'] as Record<string, [unknown, unknown]>).filter(
+        ([field]) => field !== 'updated_at',
+      );
       for (const [field, [before, after]] of changes) {
         if (attributes.event === 'create' && before !== null) throw new Error(`create with a before value for ${field}`);
         if (attributes.event === 'destroy' && after !== null) throw new Error(`destroy with an after value for ${field}`);

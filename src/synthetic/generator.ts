@@ -27,7 +27,11 @@ function mix(...values: number[]): number {
 const pick = <T>(items: readonly T[], hash: number): T => items[hash % items.length] as T;
 
 function hex(hash: number, length: number): string {
-  return hash.toString(16).padStart(8, '0').repeat(Math.ceil(length / 8)).slice(0, length);
+  return hash
+    .toString(16)
+    .padStart(8, '0')
+    .repeat(Math.ceil(length / 8))
+    .slice(0, length);
 }
 
 /** How many events a minute holds: busier on weekday working hours, as real audit trails are. */
@@ -96,7 +100,7 @@ export function syntheticResource(event: SyntheticEvent, seed: number): AuditRes
       user_id: user.id,
       user_name: user.name,
       user_email: user.email,
-      ip_address: `203.0.113.${h(22) % 254 + 1}`,
+      ip_address: `203.0.113.${(h(22) % 254) + 1}`,
       user_agent: user.automation ? AUTOMATION_USER_AGENT : pick(USER_AGENTS, h(23)),
       request_id: `${hex(h(24), 8)}-${hex(h(25), 4)}-${hex(h(26), 4)}-${hex(h(27), 4)}-${hex(h(28), 12)}`,
       session_id: source === 'web' ? hex(h(29), 32) : null,

@@ -7,7 +7,11 @@ const WEEK: TimeRange = { start: '2025-03-31T00:00:00Z', end: '2025-04-07T00:00:
 const BUSY_DAY: TimeRange = { start: '2025-04-01T00:00:00Z', end: '2025-04-02T00:00:00Z' };
 
 /** Follows next links to the end and returns every resource served and the pages' totals. */
-async function readAll(source: SyntheticPageSource, range: TimeRange, pageSize: number): Promise<{ resources: AuditResource[]; pages: number; totals: Set<number | undefined> }> {
+async function readAll(
+  source: SyntheticPageSource,
+  range: TimeRange,
+  pageSize: number,
+): Promise<{ resources: AuditResource[]; pages: number; totals: Set<number | undefined> }> {
   const resources: AuditResource[] = [];
   const totals = new Set<number | undefined>();
   let link: string | undefined;

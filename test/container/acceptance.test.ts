@@ -10,21 +10,47 @@ import { generateDataset, startMockRootly, type MockRootly } from '../../mock-ro
 import { errorTraces, type RunResult } from '../helpers/connector.js';
 import { loadAcceptanceConfig, readConfig, resolveConfigPath, type BasicReadTest } from './acceptance-config.js';
 import {
-  asFullRefresh, asIncremental, catalogFromDiscovered, cursorFieldOf, loadCatalog, primaryKeyOf, recordKey, withInvalidSyncMode, withUnknownStream,
-  type ConfiguredCatalog, type ConfiguredStream,
+  asFullRefresh,
+  asIncremental,
+  catalogFromDiscovered,
+  cursorFieldOf,
+  loadCatalog,
+  primaryKeyOf,
+  recordKey,
+  withInvalidSyncMode,
+  withUnknownStream,
+  type ConfiguredCatalog,
+  type ConfiguredStream,
 } from './catalog.js';
 import { streamsWithoutExpectedRecords, streamsWithoutFutureState } from './cat-runtime-rules.js';
 import { buildImage, IMAGE_NAME, inspectImage } from './image.js';
 import {
-  catalogStreams, connectionStatuses, describeRun, instantMs, recordMessages, specs, stateFile, stateMessagesOf, streamStatusesOf,
-  valueAt, type DiscoveredStream, type RecordMessage, type StateMessage,
+  catalogStreams,
+  connectionStatuses,
+  describeRun,
+  instantMs,
+  recordMessages,
+  specs,
+  stateFile,
+  stateMessagesOf,
+  streamStatusesOf,
+  valueAt,
+  type DiscoveredStream,
+  type RecordMessage,
+  type StateMessage,
 } from './messages.js';
 import { lockfilePackages } from './lockfile.js';
 import { isObject, readMetadata, readProjectJson, readProjectJsonLines } from './project.js';
 import { acceptanceTest, printSummary } from './report.js';
 import { runConnector, runContainer } from './run-connector.js';
 import {
-  closedAdditionalProperties, createDraft07Ajv, DRAFT_07, duplicateOrders, keywordUses, nonStringSecrets, schemaHasPath,
+  closedAdditionalProperties,
+  createDraft07Ajv,
+  DRAFT_07,
+  duplicateOrders,
+  keywordUses,
+  nonStringSecrets,
+  schemaHasPath,
 } from './schema-rules.js';
 
 const acceptance = loadAcceptanceConfig();
@@ -61,7 +87,10 @@ const basicReadCatalogOf = memo(async (key) => {
   const run = await discoverRun(t.config_path);
   const [streams] = catalogStreams(run);
   if (!streams) throw new Error(`discover with ${t.config_path} gave no CATALOG:\n${describeRun(run)}`);
-  return catalogFromDiscovered(streams, t.empty_streams.map((stream) => stream.name));
+  return catalogFromDiscovered(
+    streams,
+    t.empty_streams.map((stream) => stream.name),
+  );
 });
 const basicReadCatalog = (t: BasicReadTest): Promise<ConfiguredCatalog> => basicReadCatalogOf(JSON.stringify(t));
 const readRun = memo(async (key) => {
@@ -145,13 +174,17 @@ describe('spec', () => {
     expect(env['AIRBYTE_ENTRYPOINT']).toBe(entrypoint.join(' '));
   });
 
-  acceptanceTest('spec', 'the image runs as the unprivileged user airbyte, uid and gid 1000 (Airbyte rootless), owning /airbyte', async () => {
-    const { user } = await inspectImage();
-    expect(user).toBe('airbyte');
-    const run = await runContainer(['-c', 'id -u; id -g; stat -c %U:%G /airbyte'], { entrypoint: ['/bin/sh'] });
-    expect(run.exitCode).toBe(0);
-    expect(run.stdout.trim().split('\n')).toEqual(['1000', '1000', 'airbyte:airbyte']);
-  });
+  acceptanceTest(
+    'spec',
+    'the image runs as the unprivileged user airbyte, uid and gid 1000 (Airbyte rootless), owning /airbyte',
+    async () => {
+      const { user } = await inspectImage();
+      expect(user).toBe('airbyte');
+      const run = await runContainer(['-c', 'id -u; id -g; stat -c %U:%G /airbyte'], { entrypoint: ['/bin/sh'] });
+      expect(run.exitCode).toBe(0);
+      expect(run.stdout.trim().split('\n')).toEqual(['1000', '1000', 'airbyte:airbyte']);
+    },
+  );
 });
 
 // -------------------------------------------------------------------------------------- connection
@@ -200,7 +233,11 @@ describe('discovery', () => {
       for (const stream of await streamsOf()) {
         const schema = stream.json_schema;
         expect(typeof schema['$schema'] === 'string' ? schema['$schema'].replace(/#$/, '') : DRAFT_07).toBe(DRAFT_07);
-        expect({ stream: stream.name, valid: ajv.validateSchema(schema), errors: ajv.errors ?? null }).toEqual({ stream: stream.name, valid: true, errors: null });
+        expect({ stream: stream.name, valid: ajv.validateSchema(schema), errors: ajv.errors ?? null }).toEqual({
+          stream: stream.name,
+          valid: true,
+          errors: null,
+        });
         expect(() => ajv.compile(schema)).not.toThrow();
         expect(keywordUses(schema, ['$ref'])).toEqual([]);
         expect(schema['type']).toBe('object');
@@ -211,11 +248,18 @@ describe('discovery', () => {
       for (const stream of await streamsOf()) {
         if (stream.source_defined_cursor) expect(stream.default_cursor_field?.length ?? 0).toBeGreaterThan(0);
         if (stream.default_cursor_field) {
-          expect({ stream: stream.name, cursor: stream.default_cursor_field, exists: schemaHasPath(stream.json_schema, stream.default_cursor_field) })
-            .toEqual({ stream: stream.name, cursor: stream.default_cursor_field, exists: true });
+          expect({
+            stream: stream.name,
+            cursor: stream.default_cursor_field,
+            exists: schemaHasPath(stream.json_schema, stream.default_cursor_field),
+          }).toEqual({ stream: stream.name, cursor: stream.default_cursor_field, exists: true });
         }
         for (const path of stream.source_defined_primary_key ?? []) {
-          expect({ stream: stream.name, key: path, exists: schemaHasPath(stream.json_schema, path) }).toEqual({ stream: stream.name, key: path, exists: true });
+          expect({ stream: stream.name, key: path, exists: schemaHasPath(stream.json_schema, path) }).toEqual({
+            stream: stream.name,
+            key: path,
+            exists: true,
+          });
         }
       }
     });
@@ -240,7 +284,9 @@ function expectRecordsPresent(t: BasicReadTest, actual: RecordMessage[]): void {
   let lastIndex = -1;
   let outOfOrder = 0;
   for (const wanted of expectedLines) {
-    const index = actual.findIndex((r) => r.stream === wanted.stream && r.data['id'] === wanted.data['id'] && isDeepStrictEqual(r.data, wanted.data));
+    const index = actual.findIndex(
+      (r) => r.stream === wanted.stream && r.data['id'] === wanted.data['id'] && isDeepStrictEqual(r.data, wanted.data),
+    );
     if (index < 0) missing.push(wanted.data['id'] ?? wanted.data);
     else {
       if (index < lastIndex) outOfOrder += 1;
@@ -275,19 +321,30 @@ describe('basic_read', () => {
       // Every configured stream not declared empty has records.
       for (const stream of (await catalog()).streams) {
         if (t.empty_streams.some((empty) => empty.name === stream.stream.name)) continue;
-        expect({ stream: stream.stream.name, hasRecords: records.some((r) => r.stream === stream.stream.name) }).toEqual({ stream: stream.stream.name, hasRecords: true });
+        expect({ stream: stream.stream.name, hasRecords: records.some((r) => r.stream === stream.stream.name) }).toEqual({
+          stream: stream.stream.name,
+          hasRecords: true,
+        });
       }
     });
 
     const expectedPath = t.expect_records?.path;
     if (expectedPath) {
-      acceptanceTest('basic_read', `${where}: every record of ${expectedPath} is read (exact_order: ${t.expect_records?.exact_order ?? false})`, async () => {
-        expectRecordsPresent(t, recordMessages(await basicRead(t)));
-      });
+      acceptanceTest(
+        'basic_read',
+        `${where}: every record of ${expectedPath} is read (exact_order: ${t.expect_records?.exact_order ?? false})`,
+        async () => {
+          expectRecordsPresent(t, recordMessages(await basicRead(t)));
+        },
+      );
 
-      acceptanceTest('basic_read', `${where}: every stream not declared empty has records in ${expectedPath} (high strictness)`, async () => {
-        expect(streamsWithoutExpectedRecords(await catalog(), t.empty_streams, readProjectJsonLines(expectedPath))).toEqual([]);
-      });
+      acceptanceTest(
+        'basic_read',
+        `${where}: every stream not declared empty has records in ${expectedPath} (high strictness)`,
+        async () => {
+          expect(streamsWithoutExpectedRecords(await catalog(), t.empty_streams, readProjectJsonLines(expectedPath))).toEqual([]);
+        },
+      );
     }
 
     acceptanceTest('basic_read', `${where}: STREAM_STATUS STARTED -> RUNNING -> COMPLETE per stream`, async () => {
@@ -296,8 +353,10 @@ describe('basic_read', () => {
         const statuses = streamStatusesOf(run, stream.stream.name);
         const started = statuses.indexOf('STARTED');
         const running = statuses.indexOf('RUNNING');
-        expect({ stream: stream.stream.name, statuses: statuses.filter((s, i) => i === 0 || s !== statuses[i - 1]) })
-          .toEqual({ stream: stream.stream.name, statuses: ['STARTED', 'RUNNING', 'COMPLETE'] });
+        expect({ stream: stream.stream.name, statuses: statuses.filter((s, i) => i === 0 || s !== statuses[i - 1]) }).toEqual({
+          stream: stream.stream.name,
+          statuses: ['STARTED', 'RUNNING', 'COMPLETE'],
+        });
         expect(started).toBe(0);
         expect(running).toBeGreaterThan(started);
         expect(statuses.at(-1)).toBe('COMPLETE');
@@ -314,14 +373,20 @@ describe('basic_read', () => {
     });
 
     acceptanceTest('basic_read', `${where}: a catalog naming an unknown stream fails with an ERROR trace`, async () => {
-      const run = await runConnector('read', { config: readConfig(t.config_path), catalog: withUnknownStream(await catalog(), 'no_such_stream') });
+      const run = await runConnector('read', {
+        config: readConfig(t.config_path),
+        catalog: withUnknownStream(await catalog(), 'no_such_stream'),
+      });
       expect(run.exitCode).not.toBe(0);
       expect(errorTraces(run).length).toBeGreaterThan(0);
       expect(recordMessages(run)).toHaveLength(0);
     });
 
     acceptanceTest('basic_read', `${where}: a catalog with an invalid sync mode fails with an ERROR trace`, async () => {
-      const run = await runConnector('read', { config: readConfig(t.config_path), catalog: withInvalidSyncMode(await catalog(), 'append_only_sometimes') });
+      const run = await runConnector('read', {
+        config: readConfig(t.config_path),
+        catalog: withInvalidSyncMode(await catalog(), 'append_only_sometimes'),
+      });
       expect(run.exitCode).not.toBe(0);
       expect(errorTraces(run).length).toBeGreaterThan(0);
       expect(recordMessages(run)).toHaveLength(0);
@@ -359,7 +424,9 @@ describe('full_refresh', () => {
         const firstOf = firstRecords.filter((r) => r.stream === name);
         // The first read covered the time up to its last state's cursor; the second also covers
         // what was created since. Compare the records of that frozen past range.
-        const lastState = stateMessagesOf(first).filter((s) => s.stream === name).at(-1);
+        const lastState = stateMessagesOf(first)
+          .filter((s) => s.stream === name)
+          .at(-1);
         const upTo = lastState ? stateCursorMs(lastState, stream) : Number.POSITIVE_INFINITY;
         const keysOf = (records: RecordMessage[]): string[] => records.map((r) => recordKey(r.data, key)).sort();
         const firstKeys = keysOf(firstOf);
@@ -397,7 +464,9 @@ describe('incremental', () => {
         const key = primaryKeyOf(stream);
         const firstRecords = recordMessages(first).filter((r) => r.stream === name);
         expect(firstRecords.length).toBeGreaterThan(0);
-        const lastState = stateMessagesOf(first).filter((s) => s.stream === name).at(-1);
+        const lastState = stateMessagesOf(first)
+          .filter((s) => s.stream === name)
+          .at(-1);
         if (!lastState) throw new Error(`the first read emitted no STATE for ${name}`);
         const second = await runConnector('read', { config: readConfig(t.config_path), catalog: catalog(), state: stateFile(lastState) });
         expectSucceeded(second, 'second incremental read');
@@ -411,42 +480,57 @@ describe('incremental', () => {
       }
     });
 
-    acceptanceTest('incremental', `${where}: a read from an intermediate STATE returns every record not yet counted (<= 5 STATEs)`, async () => {
-      const first = await firstRead('');
-      expectSucceeded(first, 'first incremental read');
-      const config = readConfig(t.config_path);
-      for (const stream of catalog().streams) {
-        const name = stream.stream.name;
-        const key = primaryKeyOf(stream);
-        const states = stateMessagesOf(first).filter((s) => s.stream === name);
-        const intermediate = evenlySpaced(states.slice(0, -1), 5);
-        expect(intermediate.length).toBeGreaterThan(0);
-        const runs = await Promise.all(
-          intermediate.map((state) => runConnector('read', { config, catalog: catalog(), state: stateFile(state) })),
-        );
-        intermediate.forEach((state, i) => {
-          const run = runs[i] as RunResult;
-          expectSucceeded(run, `read from the STATE at message ${state.index}`);
-          const resumed = recordMessages(run).filter((r) => r.stream === name);
-          const cursor = stateCursorMs(state, stream);
-          const notYetCounted = recordMessages({ ...first, messages: first.messages.slice(state.index + 1) })
-            .filter((r) => r.stream === name)
-            .map((r) => recordKey(r.data, key));
-          const resumedKeys = new Set(resumed.map((r) => recordKey(r.data, key)));
-          expect({ state: state.streamState, missing: notYetCounted.filter((k) => !resumedKeys.has(k)) }).toEqual({ state: state.streamState, missing: [] });
-          expect(resumed.filter((r) => recordCursorMs(r, stream) < cursor).map((r) => r.data['id'])).toEqual([]);
-        });
-      }
-    });
+    acceptanceTest(
+      'incremental',
+      `${where}: a read from an intermediate STATE returns every record not yet counted (<= 5 STATEs)`,
+      async () => {
+        const first = await firstRead('');
+        expectSucceeded(first, 'first incremental read');
+        const config = readConfig(t.config_path);
+        for (const stream of catalog().streams) {
+          const name = stream.stream.name;
+          const key = primaryKeyOf(stream);
+          const states = stateMessagesOf(first).filter((s) => s.stream === name);
+          const intermediate = evenlySpaced(states.slice(0, -1), 5);
+          expect(intermediate.length).toBeGreaterThan(0);
+          const runs = await Promise.all(
+            intermediate.map((state) => runConnector('read', { config, catalog: catalog(), state: stateFile(state) })),
+          );
+          intermediate.forEach((state, i) => {
+            const run = runs[i] as RunResult;
+            expectSucceeded(run, `read from the STATE at message ${state.index}`);
+            const resumed = recordMessages(run).filter((r) => r.stream === name);
+            const cursor = stateCursorMs(state, stream);
+            const notYetCounted = recordMessages({ ...first, messages: first.messages.slice(state.index + 1) })
+              .filter((r) => r.stream === name)
+              .map((r) => recordKey(r.data, key));
+            const resumedKeys = new Set(resumed.map((r) => recordKey(r.data, key)));
+            expect({ state: state.streamState, missing: notYetCounted.filter((k) => !resumedKeys.has(k)) }).toEqual({
+              state: state.streamState,
+              missing: [],
+            });
+            expect(resumed.filter((r) => recordCursorMs(r, stream) < cursor).map((r) => r.data['id'])).toEqual([]);
+          });
+        }
+      },
+    );
 
     const futureStatePath = t.future_state?.future_state_path;
     if (futureStatePath) {
-      acceptanceTest('incremental', `${where}: ${futureStatePath} holds a state for every incremental stream (high strictness)`, async () => {
-        expect(streamsWithoutFutureState(catalog(), readProjectJson(futureStatePath), t.future_state?.missing_streams ?? [])).toEqual([]);
-      });
+      acceptanceTest(
+        'incremental',
+        `${where}: ${futureStatePath} holds a state for every incremental stream (high strictness)`,
+        async () => {
+          expect(streamsWithoutFutureState(catalog(), readProjectJson(futureStatePath), t.future_state?.missing_streams ?? [])).toEqual([]);
+        },
+      );
 
       acceptanceTest('incremental', `${where}: future state ${futureStatePath} gives 0 records and a STATE`, async () => {
-        const run = await runConnector('read', { config: readConfig(t.config_path), catalog: catalog(), state: readProjectJson(futureStatePath) });
+        const run = await runConnector('read', {
+          config: readConfig(t.config_path),
+          catalog: catalog(),
+          state: readProjectJson(futureStatePath),
+        });
         expectSucceeded(run, 'read from the future state');
         expect(recordMessages(run)).toHaveLength(0);
         expect(stateMessagesOf(run).length).toBeGreaterThanOrEqual(1);
@@ -465,30 +549,34 @@ describe('http_sync', () => {
     mock = undefined;
   });
 
-  acceptanceTest('http_sync', 'the image syncs every record of a mock Rootly server exactly once, with Bearer auth, without leaking the key', async () => {
-    const now = Date.now();
-    const start = new Date(now - 36 * 3_600_000);
-    const data = generateDataset({ count: 400, start, end: new Date(now - 3_600_000), seed: 20_261_126 });
-    mock = await startMockRootly({ apiKey: API_KEY, host: '127.0.0.1', port: 0, dataset: data });
-    const config = {
-      api_key: API_KEY,
-      base_url: mock.url,
-      backfill_start_time: new Date(start.getTime() - 3_600_000).toISOString(),
-      settle_delay_seconds: 0,
-    };
-    const catalog = asIncremental(loadCatalog(DEFAULT_CATALOG_PATH));
-    const run = await runConnector('read', { config, catalog }, { networkMode: 'host' });
-    expectSucceeded(run, 'read against the mock');
-    const ids = recordMessages(run).map((r) => String(r.data['id']));
-    expect(ids).toHaveLength(data.length);
-    expect(new Set(ids).size).toBe(ids.length);
-    expect([...ids].sort()).toEqual(data.map((r) => r.id).sort());
-    expect(mock.requests.length).toBeGreaterThan(0);
-    expect(mock.requests.filter((r) => r.authorization !== 'valid').map((r) => `${r.authorization} ${r.url}`)).toEqual([]);
-    expect(mock.requests.filter((r) => r.url.includes(API_KEY)).map((r) => r.url)).toEqual([]);
-    expect(run.stdout.includes(API_KEY)).toBe(false);
-    expect(run.stderr.includes(API_KEY)).toBe(false);
-  });
+  acceptanceTest(
+    'http_sync',
+    'the image syncs every record of a mock Rootly server exactly once, with Bearer auth, without leaking the key',
+    async () => {
+      const now = Date.now();
+      const start = new Date(now - 36 * 3_600_000);
+      const data = generateDataset({ count: 400, start, end: new Date(now - 3_600_000), seed: 20_261_126 });
+      mock = await startMockRootly({ apiKey: API_KEY, host: '127.0.0.1', port: 0, dataset: data });
+      const config = {
+        api_key: API_KEY,
+        base_url: mock.url,
+        backfill_start_time: new Date(start.getTime() - 3_600_000).toISOString(),
+        settle_delay_seconds: 0,
+      };
+      const catalog = asIncremental(loadCatalog(DEFAULT_CATALOG_PATH));
+      const run = await runConnector('read', { config, catalog }, { networkMode: 'host' });
+      expectSucceeded(run, 'read against the mock');
+      const ids = recordMessages(run).map((r) => String(r.data['id']));
+      expect(ids).toHaveLength(data.length);
+      expect(new Set(ids).size).toBe(ids.length);
+      expect([...ids].sort()).toEqual(data.map((r) => r.id).sort());
+      expect(mock.requests.length).toBeGreaterThan(0);
+      expect(mock.requests.filter((r) => r.authorization !== 'valid').map((r) => `${r.authorization} ${r.url}`)).toEqual([]);
+      expect(mock.requests.filter((r) => r.url.includes(API_KEY)).map((r) => r.url)).toEqual([]);
+      expect(run.stdout.includes(API_KEY)).toBe(false);
+      expect(run.stderr.includes(API_KEY)).toBe(false);
+    },
+  );
 });
 
 // ----------------------------------------------------------------------------------- image content
@@ -510,33 +598,44 @@ function isOwnWorkspace(name: string): boolean {
 }
 
 describe('image_contents', () => {
-  acceptanceTest('image_contents', 'the code is the bundle alone: no node_modules, no dev-only package in it (per package-lock.json), no mock server', async () => {
-    const script = [
-      'cd /airbyte/integration_code',
-      'find . -mindepth 1 | sort',
-      'echo "--- bundled packages"',
-      // THIRD-PARTY-LICENSES.txt names each bundled package as "name@version (licence)".
-      "grep -E '^[^ ]+@[0-9][^ ]* [(]' THIRD-PARTY-LICENSES.txt | sed -E 's/@[0-9][^ ]* .*$//'",
-      'echo "--- mock server"',
-      'grep -l startMockRootly ./*.mjs; true',
-    ].join('\n');
-    const run = await runContainer(['-c', script], { entrypoint: ['/bin/sh'] });
-    expect(run.exitCode).toBe(0);
-    const [files = [], packages = [], mock = []] = run.stdout
-      .split(/^--- .*$/m)
-      .map((section) => section.split('\n').map((line) => line.trim()).filter(Boolean));
-    // One directory of bundle files, the spec and the licences of what the bundle holds; nothing installed.
-    expect(files).toContain('./main.mjs');
-    expect(files.filter((file) => !/^\.\/[\w.-]+\.mjs$/.test(file) && !['./THIRD-PARTY-LICENSES.txt', './spec.json'].includes(file))).toEqual([]);
-    // The test and build tool chain is not in the bundle, nor anything package-lock.json marks dev-only...
-    const lock = lockfilePackages();
-    expect(packages.length).toBeGreaterThan(10);
-    expect(packages.filter((name) => lock.devOnly.has(name) && !lock.production.has(name))).toEqual([]);
-    expect(packages.filter((name) => name.startsWith('@types/') || ['jest', 'typescript', 'testcontainers', 'esbuild'].includes(name))).toEqual([]);
-    // ...while every production dependency is.
-    for (const dependency of Object.keys(productionDependencies())) expect(packages).toContain(dependency);
-    expect(mock).toEqual([]);
-  });
+  acceptanceTest(
+    'image_contents',
+    'the code is the bundle alone: no node_modules, no dev-only package in it (per package-lock.json), no mock server',
+    async () => {
+      const script = [
+        'cd /airbyte/integration_code',
+        'find . -mindepth 1 | sort',
+        'echo "--- bundled packages"',
+        // THIRD-PARTY-LICENSES.txt names each bundled package as "name@version (licence)".
+        "grep -E '^[^ ]+@[0-9][^ ]* [(]' THIRD-PARTY-LICENSES.txt | sed -E 's/@[0-9][^ ]* .*$//'",
+        'echo "--- mock server"',
+        'grep -l startMockRootly ./*.mjs; true',
+      ].join('\n');
+      const run = await runContainer(['-c', script], { entrypoint: ['/bin/sh'] });
+      expect(run.exitCode).toBe(0);
+      const [files = [], packages = [], mock = []] = run.stdout.split(/^--- .*$/m).map((section) =>
+        section
+          .split('\n')
+          .map((line) => line.trim())
+          .filter(Boolean),
+      );
+      // One directory of bundle files, the spec and the licences of what the bundle holds; nothing installed.
+      expect(files).toContain('./main.mjs');
+      expect(
+        files.filter((file) => !/^\.\/[\w.-]+\.mjs$/.test(file) && !['./THIRD-PARTY-LICENSES.txt', './spec.json'].includes(file)),
+      ).toEqual([]);
+      // The test and build tool chain is not in the bundle, nor anything package-lock.json marks dev-only...
+      const lock = lockfilePackages();
+      expect(packages.length).toBeGreaterThan(10);
+      expect(packages.filter((name) => lock.devOnly.has(name) && !lock.production.has(name))).toEqual([]);
+      expect(
+        packages.filter((name) => name.startsWith('@types/') || ['jest', 'typescript', 'testcontainers', 'esbuild'].includes(name)),
+      ).toEqual([]);
+      // ...while every production dependency is.
+      for (const dependency of Object.keys(productionDependencies())) expect(packages).toContain(dependency);
+      expect(mock).toEqual([]);
+    },
+  );
 
   acceptanceTest('image_contents', 'the image holds no secrets, configs, tests or sources beyond the compiled code', async () => {
     // Anything that could carry a key or a token: secret folders, env and npm credential files,
@@ -549,7 +648,10 @@ describe('image_contents', () => {
     ].join(' ');
     const run = await runContainer(['-c', script], { entrypoint: ['/bin/sh'] });
     expect(run.exitCode).toBe(0);
-    const found = run.stdout.split('\n').map((line) => line.trim()).filter(Boolean);
+    const found = run.stdout
+      .split('\n')
+      .map((line) => line.trim())
+      .filter(Boolean);
     expect(found).toEqual([]);
   });
 });

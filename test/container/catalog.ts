@@ -40,7 +40,11 @@ export const asFullRefresh = (catalog: ConfiguredCatalog): ConfiguredCatalog =>
 
 /** Every stream read incrementally. */
 export const asIncremental = (catalog: ConfiguredCatalog): ConfiguredCatalog =>
-  mapStreams(catalog, (s) => ({ ...s, sync_mode: 'incremental', destination_sync_mode: s.destination_sync_mode === 'overwrite' ? 'append_dedup' : s.destination_sync_mode }));
+  mapStreams(catalog, (s) => ({
+    ...s,
+    sync_mode: 'incremental',
+    destination_sync_mode: s.destination_sync_mode === 'overwrite' ? 'append_dedup' : s.destination_sync_mode,
+  }));
 
 /** The first stream renamed to one the source does not have. */
 export const withUnknownStream = (catalog: ConfiguredCatalog, name: string): ConfiguredCatalog =>

@@ -29,8 +29,7 @@ export interface DiscoveredStream {
 
 const field = (value: unknown, key: string): unknown => (isObject(value) ? value[key] : undefined);
 
-export const messagesOfType = (run: RunResult, type: string): Array<Record<string, unknown>> =>
-  run.messages.filter((m) => m.type === type);
+export const messagesOfType = (run: RunResult, type: string): Array<Record<string, unknown>> => run.messages.filter((m) => m.type === type);
 
 export function recordMessages(run: RunResult): RecordMessage[] {
   return messagesOfType(run, 'RECORD').map((m) => {
@@ -102,6 +101,12 @@ export function valueAt(data: unknown, path: readonly string[]): unknown {
 
 /** A short description of a run for assertion messages: exit code and the tail of its output. */
 export function describeRun(run: RunResult): string {
-  const tail = (text: string): string => text.split('\n').filter(Boolean).slice(-8).map((line) => line.slice(0, 300)).join('\n  ');
+  const tail = (text: string): string =>
+    text
+      .split('\n')
+      .filter(Boolean)
+      .slice(-8)
+      .map((line) => line.slice(0, 300))
+      .join('\n  ');
   return `exit code ${run.exitCode}\n stdout (tail):\n  ${tail(run.stdout)}\n stderr (tail):\n  ${tail(run.stderr)}`;
 }

@@ -6,7 +6,13 @@ const GOOD = { api_key: API_KEY, use_synthetic_data: true, backfill_start_time: 
 async function readWith(files: { config?: unknown; catalog?: unknown; state?: unknown }, missing?: 'config'): Promise<RunResult> {
   const args = ['read', '--config', missing === 'config' ? '/nonexistent/config.json' : '{config}', '--catalog', '{catalog}'];
   if (files.state !== undefined) args.push('--state', '{state}');
-  return runConnector(args, { files: { config: files.config ?? GOOD, catalog: files.catalog ?? CATALOG(), ...(files.state !== undefined ? { state: files.state } : {}) } });
+  return runConnector(args, {
+    files: {
+      config: files.config ?? GOOD,
+      catalog: files.catalog ?? CATALOG(),
+      ...(files.state !== undefined ? { state: files.state } : {}),
+    },
+  });
 }
 
 function expectConfigError(result: RunResult, pattern: RegExp): void {
@@ -47,8 +53,16 @@ describe('bad input gets a config_error naming what is wrong', () => {
   });
 
   test.each<[string, unknown, RegExp]>([
-    ['unknown stream', { streams: [{ stream: { name: 'incidents' }, sync_mode: 'incremental', destination_sync_mode: 'append' }] }, /'incidents'.*audit_logs/],
-    ['invalid sync mode', { streams: [{ stream: { name: 'audit_logs' }, sync_mode: 'sometimes', destination_sync_mode: 'append' }] }, /sync_mode/],
+    [
+      'unknown stream',
+      { streams: [{ stream: { name: 'incidents' }, sync_mode: 'incremental', destination_sync_mode: 'append' }] },
+      /'incidents'.*audit_logs/,
+    ],
+    [
+      'invalid sync mode',
+      { streams: [{ stream: { name: 'audit_logs' }, sync_mode: 'sometimes', destination_sync_mode: 'append' }] },
+      /sync_mode/,
+    ],
     ['no streams', { streams: [] }, /selects no stream/],
     ['malformed JSON', '{"streams": [', /catalog file .* is not valid JSON/],
   ])('catalog: %s', async (_label, catalog, pattern) => {
@@ -65,7 +79,11 @@ describe('bad input gets a config_error naming what is wrong', () => {
   test.each<[string, unknown, RegExp]>([
     ['garbage', 'not json at all', /state file .* is not valid JSON/],
     ['a number', '42', /found a number/],
-    ['wrong shape', [{ type: 'STREAM', stream: { stream_descriptor: { name: 'audit_logs' }, stream_state: { created_at: 12 } } }], /'created_at' must be string/],
+    [
+      'wrong shape',
+      [{ type: 'STREAM', stream: { stream_descriptor: { name: 'audit_logs' }, stream_state: { created_at: 12 } } }],
+      /'created_at' must be string/,
+    ],
     ['a cursor that is not a date', { created_at: 'yesterday' }, /not an ISO-8601/],
     ['ids that are not a list', { created_at: '2026-11-25T00:00:00Z', ids_at_created_at: 'a,b' }, /'ids_at_created_at' must be array/],
     ['unknown message type', [{ type: 'PER_TABLE', data: {} }], /PER_TABLE/],
@@ -75,14 +93,19 @@ describe('bad input gets a config_error naming what is wrong', () => {
 
   test('state: a far-future cursor gives 0 records and one STATE', async () => {
     const state = { created_at: '2999-01-01T00:00:00Z', ids_at_created_at: [] };
-    const result = await readWith({ state: [{ type: 'STREAM', stream: { stream_descriptor: { name: 'audit_logs' }, stream_state: state } }] });
+    const result = await readWith({
+      state: [{ type: 'STREAM', stream: { stream_descriptor: { name: 'audit_logs' }, stream_state: state } }],
+    });
     expect(result.exitCode).toBe(0);
     expect(records(result)).toHaveLength(0);
     expect(stateMessages(result)).toHaveLength(1);
   });
 
   test.each<[string, unknown]>([
-    ['a single message', { type: 'STREAM', stream: { stream_descriptor: { name: 'audit_logs' }, stream_state: { created_at: '2026-11-26T00:00:00Z' } } }],
+    [
+      'a single message',
+      { type: 'STREAM', stream: { stream_descriptor: { name: 'audit_logs' }, stream_state: { created_at: '2026-11-26T00:00:00Z' } } },
+    ],
     ['a bare state object', { created_at: '2026-11-26T00:00:00Z', ids_at_created_at: [] }],
     ['a legacy stream map', { audit_logs: { created_at: '2026-11-26T00:00:00Z' } }],
     ['a LEGACY message', { type: 'LEGACY', data: { audit_logs: { created_at: '2026-11-26T00:00:00Z' } } }],
@@ -93,7 +116,9 @@ describe('bad input gets a config_error naming what is wrong', () => {
   });
 
   test('state: an unknown stream is ignored with a warning', async () => {
-    const state = [{ type: 'STREAM', stream: { stream_descriptor: { name: 'incidents' }, stream_state: { created_at: '2026-11-26T00:00:00Z' } } }];
+    const state = [
+      { type: 'STREAM', stream: { stream_descriptor: { name: 'incidents' }, stream_state: { created_at: '2026-11-26T00:00:00Z' } } },
+    ];
     const result = await readWith({ state });
     expect(result.exitCode).toBe(0);
     expect(result.stdout).toContain("The state holds the stream 'incidents'");

@@ -28,7 +28,9 @@ describe('stopping a sync', () => {
     });
     const elapsedMs = Date.now() - started;
     expect(result.exitCode).toBe(1);
-    expect(errorTraces(result)).toEqual([expect.objectContaining({ failure_type: 'system_error', message: expect.stringContaining('does not follow it') })]);
+    expect(errorTraces(result)).toEqual([
+      expect.objectContaining({ failure_type: 'system_error', message: expect.stringContaining('does not follow it') }),
+    ]);
     expect(mock.requests.some((request) => request.fault === 'stall')).toBe(true);
     // The stalled request was abandoned with the sync, not waited for.
     expect(elapsedMs).toBeLessThan(STALL_MS / 2);

@@ -11,12 +11,20 @@ import { dataset, duplicates, mockConfig, mockRootly } from '../helpers/fixtures
 
 const read = (config: unknown, state?: unknown): Promise<RunResult> =>
   runConnector(['read', '--config', '{config}', '--catalog', '{catalog}', ...(state ? ['--state', '{state}'] : [])], {
-    files: { config, catalog: CATALOG(), ...(state ? { state: [{ type: 'STREAM', stream: { stream_descriptor: { name: 'audit_logs' }, stream_state: state } }] } : {}) },
+    files: {
+      config,
+      catalog: CATALOG(),
+      ...(state ? { state: [{ type: 'STREAM', stream: { stream_descriptor: { name: 'audit_logs' }, stream_state: state } }] } : {}),
+    },
   });
 
 const lastState = (result: RunResult): { created_at: string } | undefined =>
-  (result.messages.filter((m) => m.type === 'STATE').at(-1) as unknown as { state: { stream: { stream_state: { created_at: string } } } } | undefined)?.state.stream.stream_state;
-const logs = (result: RunResult): string[] => result.messages.filter((m) => m.type === 'LOG').map((m) => (m as unknown as { log: { message: string } }).log.message);
+  (
+    result.messages.filter((m) => m.type === 'STATE').at(-1) as unknown as
+      { state: { stream: { stream_state: { created_at: string } } } } | undefined
+  )?.state.stream.stream_state;
+const logs = (result: RunResult): string[] =>
+  result.messages.filter((m) => m.type === 'LOG').map((m) => (m as unknown as { log: { message: string } }).log.message);
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 let mock: MockRootly | undefined;
@@ -27,13 +35,17 @@ function liveWriter(server: MockRootly, offsetMs: number, written: AuditResource
   let id = 900_000_000;
   const timer = setInterval(() => {
     id += 1;
-    written.push({ id: String(id), type: 'audits', attributes: { event: 'create', item_type: 'Incident', created_at: new Date(Date.now() + offsetMs).toISOString(), id } });
+    written.push({
+      id: String(id),
+      type: 'audits',
+      attributes: { event: 'create', item_type: 'Incident', created_at: new Date(Date.now() + offsetMs).toISOString(), id },
+    });
     server.setDataset(written);
   }, 15);
   return () => clearInterval(timer);
 }
 
-describe('exactly once against a live server whose clock differs from the connector\'s', () => {
+describe("exactly once against a live server whose clock differs from the connector's", () => {
   test.each([
     // Rootly's Date is on a whole second: the skew seen is within a second of the true one.
     ['the connector 90 s ahead of Rootly', -90_000, /\b(90|91) s ahead of Rootly's/],
@@ -42,7 +54,12 @@ describe('exactly once against a live server whose clock differs from the connec
   ])('%s', async (_label, offsetMs, warning) => {
     // Records up to the server's now, some of them in the last 90 s of its clock.
     const serverNow = Date.now() + offsetMs;
-    const written: AuditResource[] = generateDataset({ count: 150, start: new Date(serverNow - 6 * 3_600_000), end: new Date(serverNow - 1_000), seed: 11 });
+    const written: AuditResource[] = generateDataset({
+      count: 150,
+      start: new Date(serverNow - 6 * 3_600_000),
+      end: new Date(serverNow - 1_000),
+      seed: 11,
+    });
     mock = await mockRootly({ dataset: written, clockOffsetMs: offsetMs, maxPageSize: 50 });
     const config = mockConfig(mock, { backfill_start_time: new Date(Date.now() - 7 * 3_600_000).toISOString(), window_size_hours: 2 });
     const stop = liveWriter(mock, offsetMs, written);
@@ -73,7 +90,9 @@ describe('exactly once against a live server whose clock differs from the connec
     expect(clockLogs).toEqual(clockLogs.map(() => expect.stringMatching(warning)));
     // The syncs did read records written while they ran, when the bound allowed it.
     const live = written.filter((r) => Number(r.id) > 900_000_000).length;
-    console.log(`${_label}: ${written.length} records written (${live} while syncing), ${delivered.length} delivered, cursor ${lastState(final)?.created_at}`);
+    console.log(
+      `${_label}: ${written.length} records written (${live} while syncing), ${delivered.length} delivered, cursor ${lastState(final)?.created_at}`,
+    );
   });
 
   test('an answer without a Date header: the local clock bounds the sync, which says so', async () => {

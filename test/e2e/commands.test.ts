@@ -31,7 +31,9 @@ describe('spec, discover and check', () => {
       default_cursor_field: ['created_at'],
       source_defined_primary_key: [['id']],
     });
-    const schema = catalog.streams[0]?.['json_schema'] as { properties: Record<string, { properties?: Record<string, { type: unknown }> }> };
+    const schema = catalog.streams[0]?.['json_schema'] as {
+      properties: Record<string, { properties?: Record<string, { type: unknown }> }>;
+    };
     expect(schema.properties['attributes']?.properties?.['user_email']?.type).toEqual(['null', 'string']);
     expect(JSON.stringify(schema)).not.toContain('$ref');
   });

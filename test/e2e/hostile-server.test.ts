@@ -9,11 +9,15 @@ import { CATALOG, errorTraces, records, runConnector, streamStatuses, type RunOp
 import { API_KEY, dataset, mockConfig, mockRootly, sortedIds } from '../helpers/fixtures.js';
 
 const read = (config: unknown, options: RunOptions = {}): Promise<RunResult> =>
-  runConnector(['read', '--config', '{config}', '--catalog', '{catalog}', '--debug'], { ...options, files: { config, catalog: CATALOG() } });
+  runConnector(['read', '--config', '{config}', '--catalog', '{catalog}', '--debug'], {
+    ...options,
+    files: { config, catalog: CATALOG() },
+  });
 const check = (config: unknown): Promise<RunResult> => runConnector(['check', '--config', '{config}', '--debug'], { files: { config } });
 
 const connectionStatus = (result: RunResult): { status: string; message?: string } =>
-  (result.messages.find((m) => m.type === 'CONNECTION_STATUS') as unknown as { connectionStatus: { status: string; message?: string } }).connectionStatus;
+  (result.messages.find((m) => m.type === 'CONNECTION_STATUS') as unknown as { connectionStatus: { status: string; message?: string } })
+    .connectionStatus;
 const onlyError = (result: RunResult): { message: string; failure_type: string } => {
   const errors = errorTraces(result);
   expect(errors).toHaveLength(1);
@@ -62,7 +66,10 @@ describe('URLs: no config or link can send the key to another host or path', () 
     const result = await read(mockConfig(mock, { page_size: 20 }));
     expect(onlyError(result)).toEqual({ failure_type: 'system_error', message: expect.stringContaining('does not follow it') });
     // Every request carried the Bearer key (got would have swapped it for the link's user info) to the audits path.
-    expect(mock.requests.map((r) => `${r.authorization} ${new URL(r.url, 'http://x').pathname}`)).toEqual(['valid /v1/audits', 'valid /v1/audits']);
+    expect(mock.requests.map((r) => `${r.authorization} ${new URL(r.url, 'http://x').pathname}`)).toEqual([
+      'valid /v1/audits',
+      'valid /v1/audits',
+    ]);
   });
 });
 
@@ -75,7 +82,8 @@ describe('retry edges', () => {
     expect(sortedIds(records(result))).toEqual(sortedIds(data));
     expect(streamStatuses(result)).toContain('RUNNING:RATE_LIMITED');
     // Each 429 was retried (the same URL again) after a backoff of at least half a second.
-    const retryOf = (index: number): number | undefined => mock.requests.slice(index + 1).find((later) => later.url === mock.requests[index]?.url)?.time;
+    const retryOf = (index: number): number | undefined =>
+      mock.requests.slice(index + 1).find((later) => later.url === mock.requests[index]?.url)?.time;
     const waits = mock.requests.flatMap((r, i) => (r.status === 429 ? [(retryOf(i) ?? Number.NaN) - r.time] : []));
     expect(waits).toHaveLength(4);
     for (const wait of waits) expect(wait).toBeGreaterThanOrEqual(450);
@@ -96,7 +104,10 @@ describe('bounded responses', () => {
     const mock = await start({ dataset: dataset(150), faults: [{ kind, atRequests: [2] }] });
     const started = Date.now();
     const result = await read(mockConfig(mock, { page_size: 100 }), { measurePeakRss: true });
-    expect(onlyError(result)).toEqual({ failure_type: 'system_error', message: expect.stringContaining('larger than 32 MB once decompressed') });
+    expect(onlyError(result)).toEqual({
+      failure_type: 'system_error',
+      message: expect.stringContaining('larger than 32 MB once decompressed'),
+    });
     expect(mock.requests).toHaveLength(2);
     if (result.peakRssMb !== undefined) expect(result.peakRssMb).toBeLessThan(400);
     figures.push(`${what}: peak RSS ${result.peakRssMb ?? '?'} MB, ${Date.now() - started} ms`);
@@ -106,10 +117,17 @@ describe('bounded responses', () => {
 describe('endless paging', () => {
   test('pages that only repeat records already sent, each with a new next link and no total, stop the sync naming the window', async () => {
     const endless = Array.from({ length: 100_000 }, (_, i) => i + 3);
-    const mock = await start({ dataset: dataset(200), maxPageSize: 20, omitMeta: true, faults: [{ kind: 'repeat-records', atRequests: endless }] });
+    const mock = await start({
+      dataset: dataset(200),
+      maxPageSize: 20,
+      omitMeta: true,
+      faults: [{ kind: 'repeat-records', atRequests: endless }],
+    });
     const started = Date.now();
     const result = await read(mockConfig(mock, { page_size: 20 }), { timeoutMs: 30_000 });
-    figures.push(`endless repeating pages: ${mock.requests.length} requests in ${Date.now() - started} ms, exit ${result.exitCode ?? result.signal}`);
+    figures.push(
+      `endless repeating pages: ${mock.requests.length} requests in ${Date.now() - started} ms, exit ${result.exitCode ?? result.signal}`,
+    );
     const error = onlyError(result);
     expect(error.failure_type).toBe('transient_error');
     expect(error.message).toMatch(/without records not already read/);
@@ -129,7 +147,10 @@ describe('the key is never printed, however the server quotes it', () => {
     expect([...keyPieces(result), ...keyPieces(checked)]).toEqual([]);
   });
 
-  test.each([[2, 'to another host'], [3, 'that is not a URL']])('echoed at the 200th character of a next link %#: refused, and quoted masked', async (at) => {
+  test.each([
+    [2, 'to another host'],
+    [3, 'that is not a URL'],
+  ])('echoed at the 200th character of a next link %#: refused, and quoted masked', async (at) => {
     const mock = await start({ dataset: dataset(100), maxPageSize: 20, faults: [{ kind: 'echo-key-in-link', atRequests: [at] }] });
     const result = await read(mockConfig(mock, { page_size: 20 }));
     expect(onlyError(result)).toEqual({ failure_type: 'system_error', message: expect.stringContaining('**********') });

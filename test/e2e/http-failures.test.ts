@@ -21,7 +21,9 @@ describe('HTTP failures', () => {
     const config = mockConfig(mock, { api_key: `${API_KEY}-revoked` });
     const result = await read(config);
     expect(result.exitCode).not.toBe(0);
-    expect(errorTraces(result)).toEqual([expect.objectContaining({ failure_type: 'config_error', message: expect.stringContaining('Configuration → API Keys') })]);
+    expect(errorTraces(result)).toEqual([
+      expect.objectContaining({ failure_type: 'config_error', message: expect.stringContaining('Configuration → API Keys') }),
+    ]);
     expect(streamStatuses(result).at(-1)).toBe('INCOMPLETE');
     expect(result.stdout).not.toContain(`${API_KEY}-revoked`);
     const checked = await check(config);
@@ -34,7 +36,9 @@ describe('HTTP failures', () => {
     mock = await mockRootly({ dataset: dataset(10), forbiddenKeys: [API_KEY], apiKey: 'another-key' });
     const result = await read(mockConfig(mock));
     expect(result.exitCode).not.toBe(0);
-    expect(errorTraces(result)[0]).toEqual(expect.objectContaining({ failure_type: 'config_error', message: expect.stringContaining('Audits: read') }));
+    expect(errorTraces(result)[0]).toEqual(
+      expect.objectContaining({ failure_type: 'config_error', message: expect.stringContaining('Audits: read') }),
+    );
     expect(connectionStatus(await check(mockConfig(mock))).message).toContain('Audits: read');
     expectNoSecret(result);
   });
@@ -88,7 +92,9 @@ describe('HTTP failures', () => {
     mock = await mockRootly({ dataset: dataset(200), maxPageSize: 20, faults: [{ kind: '503', rate: 1 }] });
     const result = await read(mockConfig(mock, { max_retry_seconds: 3 }));
     expect(result.exitCode).not.toBe(0);
-    expect(errorTraces(result)[0]).toEqual(expect.objectContaining({ failure_type: 'transient_error', message: expect.stringContaining('503') }));
+    expect(errorTraces(result)[0]).toEqual(
+      expect.objectContaining({ failure_type: 'transient_error', message: expect.stringContaining('503') }),
+    );
     expect(records(result)).toHaveLength(0);
     expect(stateMessages(result).length).toBeLessThanOrEqual(1);
     expect(streamStatuses(result).at(-1)).toBe('INCOMPLETE');
@@ -98,7 +104,9 @@ describe('HTTP failures', () => {
     mock = await mockRootly({ dataset: dataset(100), maxPageSize: 20, faults: [{ kind: 'foreign-next-link', atRequests: [2] }] });
     const result = await read(mockConfig(mock, { page_size: 20 }));
     expect(result.exitCode).not.toBe(0);
-    expect(errorTraces(result)[0]).toEqual(expect.objectContaining({ failure_type: 'system_error', message: expect.stringContaining('evil.example.com') }));
+    expect(errorTraces(result)[0]).toEqual(
+      expect.objectContaining({ failure_type: 'system_error', message: expect.stringContaining('evil.example.com') }),
+    );
     expectNoSecret(result);
   });
 
@@ -106,7 +114,9 @@ describe('HTTP failures', () => {
     mock = await mockRootly({ dataset: dataset(100), maxPageSize: 20, faults: [{ kind: 'repeat-next-link', atRequests: [2] }] });
     const result = await read(mockConfig(mock, { page_size: 20 }));
     expect(result.exitCode).not.toBe(0);
-    expect(errorTraces(result)[0]).toEqual(expect.objectContaining({ failure_type: 'system_error', message: expect.stringContaining('already followed') }));
+    expect(errorTraces(result)[0]).toEqual(
+      expect.objectContaining({ failure_type: 'system_error', message: expect.stringContaining('already followed') }),
+    );
     expect(mock.requests.length).toBeLessThan(10);
   });
 
@@ -115,7 +125,10 @@ describe('HTTP failures', () => {
     mock = await mockRootly({
       dataset: data,
       maxPageSize: 20,
-      faults: [{ kind: 'empty-page-with-next', atRequests: [2] }, { kind: 'duplicate-across-pages', atRequests: [4, 5] }],
+      faults: [
+        { kind: 'empty-page-with-next', atRequests: [2] },
+        { kind: 'duplicate-across-pages', atRequests: [4, 5] },
+      ],
     });
     const result = await read(mockConfig(mock, { page_size: 20 }));
     expect(result.exitCode).toBe(0);

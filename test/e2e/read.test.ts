@@ -1,6 +1,13 @@
 import { generateDataset, type MockRootly } from '../../mock-rootly/src/index.js';
 import {
-  CATALOG, committedRecords, records, runConnector, stateMessages, states, streamStatuses, type RunResult,
+  CATALOG,
+  committedRecords,
+  records,
+  runConnector,
+  stateMessages,
+  states,
+  streamStatuses,
+  type RunResult,
 } from '../helpers/connector.js';
 import { dataset, duplicates, expectNoSecret, HOUR, mockConfig, mockRootly, sortedIds } from '../helpers/fixtures.js';
 import type { AuditResource } from '../../src/rootly/audits.js';
@@ -31,11 +38,19 @@ describe('read against the mock Rootly server', () => {
     expect(statuses.at(-1)).toBe('COMPLETE');
     expect(result.messages.some((m) => m.type === 'TRACE' && (m as { trace?: { type?: string } }).trace?.type === 'ESTIMATE')).toBe(true);
     for (const message of stateMessages(result)) {
-      expect((message as unknown as { state: { sourceStats: { recordCount: number } } }).state.sourceStats.recordCount).toBeGreaterThanOrEqual(0);
+      expect(
+        (message as unknown as { state: { sourceStats: { recordCount: number } } }).state.sourceStats.recordCount,
+      ).toBeGreaterThanOrEqual(0);
     }
-    const counted = stateMessages(result).reduce((sum, m) => sum + (m as unknown as { state: { sourceStats: { recordCount: number } } }).state.sourceStats.recordCount, 0);
+    const counted = stateMessages(result).reduce(
+      (sum, m) => sum + (m as unknown as { state: { sourceStats: { recordCount: number } } }).state.sourceStats.recordCount,
+      0,
+    );
     expect(counted).toBe(data.length);
-    const summary = result.messages.filter((m) => m.type === 'LOG').map((m) => (m as unknown as { log: { message: string } }).log.message).find((t) => t.startsWith('Sync of'));
+    const summary = result.messages
+      .filter((m) => m.type === 'LOG')
+      .map((m) => (m as unknown as { log: { message: string } }).log.message)
+      .find((t) => t.startsWith('Sync of'));
     expect(summary).toMatch(/700 records, \d+ pages, \d+ windows \(up to \d+ at once\), 0 retries, .* new cursor /);
     // The request carried the key only as a Bearer header, and asked for ascending order.
     expect(mock.requests.every((r) => r.authorization === 'valid' && !r.url.includes(API_KEY_PART))).toBe(true);
@@ -45,7 +60,9 @@ describe('read against the mock Rootly server', () => {
   test('same-millisecond records straddling page and window boundaries are neither lost nor repeated', async () => {
     const boundary = Math.floor((Date.now() - 24 * HOUR) / 1000) * 1000;
     const at = (ms: number, id: number): AuditResource => ({
-      id: String(id), type: 'audits', attributes: { event: 'update', created_at: new Date(ms).toISOString(), id },
+      id: String(id),
+      type: 'audits',
+      attributes: { event: 'update', created_at: new Date(ms).toISOString(), id },
     });
     const cluster: AuditResource[] = [];
     let id = 1;
@@ -61,7 +78,11 @@ describe('read against the mock Rootly server', () => {
     expect(duplicates(got)).toEqual([]);
     expect(got.sort()).toEqual(cluster.map((r) => r.id).sort());
     // Resuming from every checkpoint commits each record exactly once.
-    await expectExactlyOnceFromEveryCheckpoint(result, cluster, mockConfig(mock, { page_size: 3, window_size_hours: 1, backfill_start_time: start }));
+    await expectExactlyOnceFromEveryCheckpoint(
+      result,
+      cluster,
+      mockConfig(mock, { page_size: 3, window_size_hours: 1, backfill_start_time: start }),
+    );
   });
 
   test('a second incremental sync returns only the records created since the first', async () => {
@@ -73,8 +94,10 @@ describe('read against the mock Rootly server', () => {
     expect(records(run1)).toHaveLength(300);
     // Events created after the first sync's upper bound, then visible to the second.
     const firstEnd = Date.parse(states(run1).at(-1)?.created_at ?? '');
-    const later = generateDataset({ count: 40, start: new Date(firstEnd), end: new Date(firstEnd + 1500), seed: 99 })
-      .map((r, i) => ({ ...r, id: String(9_000_000 + i) }));
+    const later = generateDataset({ count: 40, start: new Date(firstEnd), end: new Date(firstEnd + 1500), seed: 99 }).map((r, i) => ({
+      ...r,
+      id: String(9_000_000 + i),
+    }));
     mock.setDataset([...first, ...later]);
     await new Promise((resolve) => setTimeout(resolve, Math.max(0, firstEnd + 2000 - Date.now())));
     const run2 = await read(config, asStateFile(states(run1).at(-1)));
@@ -157,4 +180,3 @@ async function expectExactlyOnceFromEveryCheckpoint(full: RunResult, data: Audit
     expect(union.sort()).toEqual(expected);
   }
 }
-

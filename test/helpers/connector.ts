@@ -79,7 +79,14 @@ export async function runConnector(args: string[], options: RunOptions = {}): Pr
   if (!killed) stdout += pending;
   const peak = measured ? PEAK_RSS_LINE.exec(stderr) : null;
   if (peak) stderr = stderr.slice(0, peak.index);
-  return { exitCode, signal, stdout, stderr, messages: parseMessages(stdout), ...(peak ? { peakRssMb: Math.round(Number(peak[1]) / 1024) } : {}) };
+  return {
+    exitCode,
+    signal,
+    stdout,
+    stderr,
+    messages: parseMessages(stdout),
+    ...(peak ? { peakRssMb: Math.round(Number(peak[1]) / 1024) } : {}),
+  };
 }
 
 export const CATALOG = (syncMode: 'incremental' | 'full_refresh' = 'incremental'): unknown => ({
@@ -102,7 +109,11 @@ export const records = (result: RunResult): Array<{ id: string; created_at: stri
 export const states = (result: RunResult): Array<{ created_at: string; ids_at_created_at: string[] }> =>
   result.messages
     .filter((m) => m.type === 'STATE')
-    .map((m) => (m as unknown as { state: { stream: { stream_state: { created_at: string; ids_at_created_at: string[] } } } }).state.stream.stream_state);
+    .map(
+      (m) =>
+        (m as unknown as { state: { stream: { stream_state: { created_at: string; ids_at_created_at: string[] } } } }).state.stream
+          .stream_state,
+    );
 
 export const stateMessages = (result: RunResult): AirbyteMessageJson[] => result.messages.filter((m) => m.type === 'STATE');
 
@@ -116,7 +127,8 @@ export function streamStatuses(result: RunResult): string[] {
   return result.messages
     .filter((m) => m.type === 'TRACE' && (m as unknown as { trace: { type: string } }).trace.type === 'STREAM_STATUS')
     .map((m) => {
-      const status = (m as unknown as { trace: { stream_status: { status: string; reasons?: Array<{ type: string }> } } }).trace.stream_status;
+      const status = (m as unknown as { trace: { stream_status: { status: string; reasons?: Array<{ type: string }> } } }).trace
+        .stream_status;
       return status.reasons?.length ? `${status.status}:${status.reasons.map((r) => r.type).join(',')}` : status.status;
     });
 }
@@ -126,7 +138,8 @@ export function committedRecords(result: RunResult): Array<{ id: string; created
   const committed: Array<{ id: string; created_at: string }> = [];
   let pending: Array<{ id: string; created_at: string }> = [];
   for (const message of result.messages) {
-    if (message.type === 'RECORD') pending.push((message as unknown as { record: { data: { id: string; created_at: string } } }).record.data);
+    if (message.type === 'RECORD')
+      pending.push((message as unknown as { record: { data: { id: string; created_at: string } } }).record.data);
     if (message.type === 'STATE') {
       committed.push(...pending);
       pending = [];

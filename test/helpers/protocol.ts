@@ -14,7 +14,10 @@ let validator: ValidateFunction | undefined;
 /** Validates one message against the official Airbyte protocol schema (protocol/, MIT). */
 export function protocolErrors(message: unknown): string | undefined {
   if (!validator) {
-    const schema = JSON.parse(readFileSync(new URL('../../protocol/airbyte_protocol.schema.json', import.meta.url), 'utf8')) as Record<string, unknown>;
+    const schema = JSON.parse(readFileSync(new URL('../../protocol/airbyte_protocol.schema.json', import.meta.url), 'utf8')) as Record<
+      string,
+      unknown
+    >;
     const ajv = new Ajv({ strict: false, allErrors: true });
     addFormats(ajv);
     ajv.addSchema(schema, 'airbyte_protocol');

@@ -6,12 +6,38 @@
  *
  * Replay a failure with CHAOS_SEED=<seed printed at the start>.
  */
-import { FAULT_KINDS, formatWithOffset, startMockRootly, type FaultKind, type FaultRule, type MockRootly, type MockRootlyOptions } from '../../mock-rootly/src/index.js';
+import {
+  FAULT_KINDS,
+  formatWithOffset,
+  startMockRootly,
+  type FaultKind,
+  type FaultRule,
+  type MockRootly,
+  type MockRootlyOptions,
+} from '../../mock-rootly/src/index.js';
 import type { AuditResource } from '../../src/rootly/audits.js';
 import { errorTraces } from '../helpers/connector.js';
 import {
-  FAILURE_OF, HOUR, committedIds, datasetIds, edgeClusterDataset, expectNoLeak, expectSafeOutcome, firedKinds, floorHour, idDiff, lastState, readSync,
-  recordIds, rng, scenarioKey, scenarioPool, secretForms, seedFrom, stateFile, type Verdict,
+  FAILURE_OF,
+  HOUR,
+  committedIds,
+  datasetIds,
+  edgeClusterDataset,
+  expectNoLeak,
+  expectSafeOutcome,
+  firedKinds,
+  floorHour,
+  idDiff,
+  lastState,
+  readSync,
+  recordIds,
+  rng,
+  scenarioKey,
+  scenarioPool,
+  secretForms,
+  seedFrom,
+  stateFile,
+  type Verdict,
 } from './support.js';
 
 const SEED = seedFrom('CHAOS_SEED', 20_261_126);
@@ -62,7 +88,15 @@ async function runScenario(scenario: Scenario, inspect?: (outcome: ScenarioOutco
   // Small pages: sometimes asked for, sometimes imposed by the server's cap under a larger ask.
   const cap = random.pick([6, 7, 9, 11]);
   const asked = random.chance(0.5) ? cap : 50;
-  const mock = await startMockRootly({ apiKey: key, dataset: data, maxPageSize: cap, stallMs: 3_000, seed, faults: scenario.faults, ...scenario.mock });
+  const mock = await startMockRootly({
+    apiKey: key,
+    dataset: data,
+    maxPageSize: cap,
+    stallMs: 3_000,
+    seed,
+    faults: scenario.faults,
+    ...scenario.mock,
+  });
   try {
     const config: Record<string, unknown> = {
       api_key: key,
@@ -118,23 +152,32 @@ describe('every fault kind on every request from a random point on: failure type
     const label = `persistent ${kind} from request ${from}: ${FAILURE_OF[kind][0]}`;
     scenarioTest(label, async () => {
       const verdict = await runScenario({ label, seed, faults: [{ kind, atRequests: range(from, 2_000) }], debug: index % 2 === 0 });
-      expect({ kind, outcome: verdict.outcome, failureType: verdict.failureType }).toEqual({ kind, outcome: 'failed', failureType: FAILURE_OF[kind][0] });
+      expect({ kind, outcome: verdict.outcome, failureType: verdict.failureType }).toEqual({
+        kind,
+        outcome: 'failed',
+        failureType: FAILURE_OF[kind][0],
+      });
     });
   });
 
   scenarioTest('persistent duplicate-across-pages is harmless: exactly the dataset', async () => {
     const seed = kindSeed('duplicate-across-pages', 2);
-    const verdict = await runScenario({ label: 'persistent duplicate-across-pages', seed, faults: [{ kind: 'duplicate-across-pages' }], debug: true });
+    const verdict = await runScenario({
+      label: 'persistent duplicate-across-pages',
+      seed,
+      faults: [{ kind: 'duplicate-across-pages' }],
+      debug: true,
+    });
     expect(verdict.outcome).toBe('complete');
   });
 });
 
 describe('empty-page-with-next: pages that lose their records while linking on', () => {
-  scenarioTest(
-    'one empty page: the window falls short of meta.total_count and is read again, exactly once overall',
-    async () => {
-      const seed = kindSeed('empty-page-with-next', 3);
-      await runScenario({ label: 'empty page at request 3', seed, faults: [{ kind: 'empty-page-with-next', atRequests: [3] }], debug: true }, ({ verdict, mock }) => {
+  scenarioTest('one empty page: the window falls short of meta.total_count and is read again, exactly once overall', async () => {
+    const seed = kindSeed('empty-page-with-next', 3);
+    await runScenario(
+      { label: 'empty page at request 3', seed, faults: [{ kind: 'empty-page-with-next', atRequests: [3] }], debug: true },
+      ({ verdict, mock }) => {
         expect(verdict.outcome).toBe('complete');
         // The window of request 3 was asked for from its first page again.
         const filterOf = (url: string): string => {
@@ -143,19 +186,23 @@ describe('empty-page-with-next: pages that lose their records while linking on',
         };
         const faulted = mock.requests.find((r) => r.fault === 'empty-page-with-next');
         expect(faulted).toBeDefined();
-        const firstPages = mock.requests.filter((r) => filterOf(r.url) === filterOf(faulted?.url ?? '') && new URL(r.url, 'http://mock').searchParams.get('page[number]') === '1');
+        const firstPages = mock.requests.filter(
+          (r) => filterOf(r.url) === filterOf(faulted?.url ?? '') && new URL(r.url, 'http://mock').searchParams.get('page[number]') === '1',
+        );
         expect(firstPages.length).toBeGreaterThanOrEqual(2);
-      });
-    },
-  );
+      },
+    );
+  });
 
-  scenarioTest(
-    'at rate 0.5 (a window may fall short in every reading): never a silent success',
-    async () => {
-      const seed = kindSeed('empty-page-with-next', 4);
-      await runScenario({ label: 'empty-page-with-next rate=0.50', seed, faults: [{ kind: 'empty-page-with-next', rate: 0.5 }], debug: true });
-    },
-  );
+  scenarioTest('at rate 0.5 (a window may fall short in every reading): never a silent success', async () => {
+    const seed = kindSeed('empty-page-with-next', 4);
+    await runScenario({
+      label: 'empty-page-with-next rate=0.50',
+      seed,
+      faults: [{ kind: 'empty-page-with-next', rate: 0.5 }],
+      debug: true,
+    });
+  });
 
   scenarioTest(
     'on every request from a point on (an endless chain of empty pages): the sync ends with an error, it does not loop',
@@ -183,7 +230,12 @@ describe('fault kinds mixed at seeded random rates', () => {
     while (kinds.size < count) kinds.add(random.pick(FAULT_KINDS));
     const faults: FaultRule[] = [...kinds].map((kind) => {
       // Fatal-at-once kinds rarely, so that some mixes run to the end; the rest at 2-10 %.
-      const rate = kind === 'repeat-next-link' || kind === 'foreign-next-link' ? random.between(0.005, 0.03) : kind === 'stall' ? random.between(0.02, 0.05) : random.between(0.02, 0.1);
+      const rate =
+        kind === 'repeat-next-link' || kind === 'foreign-next-link'
+          ? random.between(0.005, 0.03)
+          : kind === 'stall'
+            ? random.between(0.02, 0.05)
+            : random.between(0.02, 0.1);
       return { kind, rate };
     });
     const concurrency = random.pick([1, 2, 4, 16]);
@@ -191,7 +243,9 @@ describe('fault kinds mixed at seeded random rates', () => {
     return [label, seed, faults, concurrency] as const;
   });
   for (const [label, seed, faults, concurrency] of mixes) {
-    scenarioTest(label, () => runScenario({ label, seed, faults, config: { max_concurrent_windows: concurrency, max_retry_seconds: 4 }, debug: seed % 2 === 0 }));
+    scenarioTest(label, () =>
+      runScenario({ label, seed, faults, config: { max_concurrent_windows: concurrency, max_retry_seconds: 4 }, debug: seed % 2 === 0 }),
+    );
   }
 });
 
@@ -208,7 +262,14 @@ describe('a server that ignores sort, mixed with faults', () => {
         { kind: 'duplicate-across-pages', rate: random.between(0.05, 0.2) },
         { kind: 'empty-page-with-next', rate: random.between(0.02, 0.05) },
       ];
-      await runScenario({ label: `order=${order} ${faults.map((f) => `${f.kind}@${(f.rate ?? 0).toFixed(3)}`).join(' ')}`, seed, faults, mock: { order }, config: { max_retry_seconds: 6 }, debug: true });
+      await runScenario({
+        label: `order=${order} ${faults.map((f) => `${f.kind}@${(f.rate ?? 0).toFixed(3)}`).join(' ')}`,
+        seed,
+        faults,
+        mock: { order },
+        config: { max_retry_seconds: 6 },
+        debug: true,
+      });
     });
   }
 });
@@ -231,7 +292,11 @@ describe('records that become visible late', () => {
       for (let i = 0; i < 14; i += 1) {
         const ms = i < 4 ? born - 2_000 : born - 3_000 + random.int(0, 2_500);
         const id = 90_000_000 + i;
-        late.push({ id: String(id), type: 'audits', attributes: { event: 'update', created_at: formatWithOffset(ms, random.pick([0, 330])), id } });
+        late.push({
+          id: String(id),
+          type: 'audits',
+          attributes: { event: 'update', created_at: formatWithOffset(ms, random.pick([0, 330])), id },
+        });
         if (i % 3 !== 0) hiddenUntil.set(String(id), born + 4_000);
       }
       const data = [...base, ...late];
@@ -243,8 +308,14 @@ describe('records that become visible late', () => {
       const mock = await startMockRootly({ apiKey: key, dataset: data, hiddenUntil, maxPageSize: 8, stallMs: 3_000, seed, faults });
       try {
         const config = {
-          api_key: key, base_url: mock.url, backfill_start_time: new Date(backfillMs).toISOString(),
-          settle_delay_seconds: settleMs / 1000, page_size: 8, window_size_hours: 1, request_timeout_seconds: 1, max_retry_seconds: 20,
+          api_key: key,
+          base_url: mock.url,
+          backfill_start_time: new Date(backfillMs).toISOString(),
+          settle_delay_seconds: settleMs / 1000,
+          page_size: 8,
+          window_size_hours: 1,
+          request_timeout_seconds: 1,
+          max_retry_seconds: 20,
         };
         const first = await readSync(config, { debug: true });
         expectNoLeak(first, key, 'late: first sync');
@@ -259,8 +330,14 @@ describe('records that become visible late', () => {
         expectNoLeak(second, key, 'late: second sync');
         expect({ exit: second.exitCode, errors: errorTraces(second) }).toEqual({ exit: 0, errors: [] });
         expect(idDiff(datasetIds(late), recordIds(second))).toEqual({ missing: [], unexpected: [], duplicated: [] });
-        expect(idDiff(datasetIds(data), [...recordIds(first), ...recordIds(second)])).toEqual({ missing: [], unexpected: [], duplicated: [] });
-        summary.push(`late-visible records (settle ${settleMs / 1000} s)                  seed=${seed} first=${recordIds(first).length} second=${recordIds(second).length} fired=[${[...firedKinds(mock)].join(',')}]`);
+        expect(idDiff(datasetIds(data), [...recordIds(first), ...recordIds(second)])).toEqual({
+          missing: [],
+          unexpected: [],
+          duplicated: [],
+        });
+        summary.push(
+          `late-visible records (settle ${settleMs / 1000} s)                  seed=${seed} first=${recordIds(first).length} second=${recordIds(second).length} fired=[${[...firedKinds(mock)].join(',')}]`,
+        );
       } finally {
         await mock.close();
       }
@@ -276,7 +353,13 @@ describe('a server clock ahead of or behind the connector, with records written 
       const key = scenarioKey('clock', seed);
       const random = rng(seed);
       const serverNow = (): number => Date.now() + offsetMs;
-      const written: AuditResource[] = edgeClusterDataset({ seed, count: BASE_RECORDS, backfillMs: floorHour(serverNow()) - (WINDOWS + 1) * HOUR, windowMs: HOUR, windows: WINDOWS });
+      const written: AuditResource[] = edgeClusterDataset({
+        seed,
+        count: BASE_RECORDS,
+        backfillMs: floorHour(serverNow()) - (WINDOWS + 1) * HOUR,
+        windowMs: HOUR,
+        windows: WINDOWS,
+      });
       const faults: FaultRule[] = [
         { kind: '500', rate: random.between(0.02, 0.06) },
         { kind: '429-bad-retry-after', rate: random.between(0.02, 0.06) },
@@ -287,13 +370,23 @@ describe('a server clock ahead of or behind the connector, with records written 
       let id = 95_000_000;
       const writer = setInterval(() => {
         id += 1;
-        written.push({ id: String(id), type: 'audits', attributes: { event: 'create', created_at: formatWithOffset(serverNow(), random.pick([0, 330, -420])), id } });
+        written.push({
+          id: String(id),
+          type: 'audits',
+          attributes: { event: 'create', created_at: formatWithOffset(serverNow(), random.pick([0, 330, -420])), id },
+        });
         mock.setDataset(written);
       }, 20);
       try {
         const config = {
-          api_key: key, base_url: mock.url, backfill_start_time: new Date(floorHour(Date.now()) - (WINDOWS + 1) * HOUR).toISOString(),
-          settle_delay_seconds: 0, page_size: 9, window_size_hours: 1, request_timeout_seconds: 1, max_retry_seconds: 20,
+          api_key: key,
+          base_url: mock.url,
+          backfill_start_time: new Date(floorHour(Date.now()) - (WINDOWS + 1) * HOUR).toISOString(),
+          settle_delay_seconds: 0,
+          page_size: 9,
+          window_size_hours: 1,
+          request_timeout_seconds: 1,
+          max_retry_seconds: 20,
         };
         const delivered: string[] = [];
         let state: unknown;
@@ -307,8 +400,13 @@ describe('a server clock ahead of or behind the connector, with records written 
         }
         const cursor = Date.parse((state as { created_at: string }).created_at);
         const expected = written.filter((r) => Date.parse(r.attributes.created_at) < cursor);
-        expect({ label, diff: idDiff(datasetIds(expected), delivered) }).toEqual({ label, diff: { missing: [], unexpected: [], duplicated: [] } });
-        summary.push(`${label.padEnd(52)} seed=${seed} written=${written.length} delivered=${delivered.length} fired=[${[...firedKinds(mock)].join(',')}]`);
+        expect({ label, diff: idDiff(datasetIds(expected), delivered) }).toEqual({
+          label,
+          diff: { missing: [], unexpected: [], duplicated: [] },
+        });
+        summary.push(
+          `${label.padEnd(52)} seed=${seed} written=${written.length} delivered=${delivered.length} fired=[${[...firedKinds(mock)].join(',')}]`,
+        );
       } finally {
         clearInterval(writer);
         await mock.close();

@@ -10,8 +10,23 @@
 import { generateDataset, startMockRootly, type FaultKind, type FaultRule } from '../../mock-rootly/src/index.js';
 import { errorTraces } from '../helpers/connector.js';
 import {
-  HOUR, committedIds, datasetIds, duplicatesOf, expectNoLeak, firedKinds, floorHour, idDiff, lastState, readSync, recordIds, rng,
-  scenarioKey, secretForms, seedFrom, stateFile, type ChaosRun,
+  HOUR,
+  committedIds,
+  datasetIds,
+  duplicatesOf,
+  expectNoLeak,
+  firedKinds,
+  floorHour,
+  idDiff,
+  lastState,
+  readSync,
+  recordIds,
+  rng,
+  scenarioKey,
+  secretForms,
+  seedFrom,
+  stateFile,
+  type ChaosRun,
 } from './support.js';
 
 const SEED = seedFrom('CRASH_SEED', Math.floor(Math.random() * 2 ** 31));
@@ -25,8 +40,19 @@ const PAGE_SIZE = 25;
 
 /** Kinds the connector retries or works around, each at a low seeded rate. */
 const RETRIED_KINDS: FaultKind[] = [
-  '429-retry-after', '429-x-ratelimit-reset', '429-ratelimit-reset', '429-no-headers', '500', '502', '503',
-  'reset-mid-body', 'truncated-json', 'html-200', 'stall', 'duplicate-across-pages', 'empty-page-with-next',
+  '429-retry-after',
+  '429-x-ratelimit-reset',
+  '429-ratelimit-reset',
+  '429-no-headers',
+  '500',
+  '502',
+  '503',
+  'reset-mid-body',
+  'truncated-json',
+  'html-200',
+  'stall',
+  'duplicate-across-pages',
+  'empty-page-with-next',
 ];
 
 interface RunLog {
@@ -88,7 +114,8 @@ test.each(['honour', 'newest-first'] as const)(
     try {
       while (!completed || kills < MIN_KILLS) {
         run += 1;
-        if (run > MAX_RUNS) throw new Error(`no completed sync after ${MAX_RUNS} runs (${kills} kills); log: ${JSON.stringify(log.slice(-10))}`);
+        if (run > MAX_RUNS)
+          throw new Error(`no completed sync after ${MAX_RUNS} runs (${kills} kills); log: ${JSON.stringify(log.slice(-10))}`);
         const remaining = expected.length - new Set(committed).size;
         const killsLeft = MIN_KILLS - kills;
         let kill: { killAtLine: number } | { killAfterMs: number } | undefined;
@@ -101,7 +128,12 @@ test.each(['honour', 'newest-first'] as const)(
           else if (roll < 0.6) kill = { killAtLine: random.int(1, remaining + 12) };
           else kill = { killAtLine: random.int(1, Math.max(4, Math.floor((2 * remaining) / killsLeft) + 12)) };
         }
-        const result: ChaosRun = await readSync(config, { ...(state !== undefined ? { state: stateFile(state) } : {}), ...kill, debug: run % 3 === 0, timeoutMs: 120_000 });
+        const result: ChaosRun = await readSync(config, {
+          ...(state !== undefined ? { state: stateFile(state) } : {}),
+          ...kill,
+          debug: run % 3 === 0,
+          timeoutMs: 120_000,
+        });
         expectNoLeak(result, key, `run ${run}`);
         expect({ run, timedOut: result.timedOut }).toEqual({ run, timedOut: false });
         expect({ run, duplicatedInOneRun: duplicatesOf(recordIds(result)) }).toEqual({ run, duplicatedInOneRun: [] });
@@ -137,7 +169,10 @@ test.each(['honour', 'newest-first'] as const)(
         if (newState !== undefined) {
           // The cursor never moves back: a resumed sync starts where the last one stopped.
           const before = state === undefined ? backfillMs : Date.parse((state as { created_at: string }).created_at);
-          expect({ run, cursorMovedBack: Date.parse((newState as { created_at: string }).created_at) < before }).toEqual({ run, cursorMovedBack: false });
+          expect({ run, cursorMovedBack: Date.parse((newState as { created_at: string }).created_at) < before }).toEqual({
+            run,
+            cursorMovedBack: false,
+          });
           state = newState;
         }
         // A kill-mode run that happened to finish ends a sync; later runs are new syncs from its
@@ -159,7 +194,10 @@ test.each(['honour', 'newest-first'] as const)(
         `committed ${committed.length} records (${new Set(committed).size} distinct) of ${expected.length}; missing ${diff.missing.length}, unexpected ${diff.unexpected.length}, duplicated ${diff.duplicated.length}.`,
         `requests ${mock.requests.length}, faults fired: ${[...firedKinds(mock)].join(', ') || 'none'} (${mock.requests.filter((r) => r.fault).length} times).`,
         'run  kill         exit     lines printed committed states from',
-        ...log.map((e) => `${String(e.run).padStart(3)}  ${e.kill.padEnd(12)} ${e.exit.padEnd(8)} ${String(e.lines).padStart(5)} ${String(e.printed).padStart(7)} ${String(e.committed).padStart(9)} ${String(e.states).padStart(6)} ${e.from}`),
+        ...log.map(
+          (e) =>
+            `${String(e.run).padStart(3)}  ${e.kill.padEnd(12)} ${e.exit.padEnd(8)} ${String(e.lines).padStart(5)} ${String(e.printed).padStart(7)} ${String(e.committed).padStart(9)} ${String(e.states).padStart(6)} ${e.from}`,
+        ),
       ].join('\n'),
     );
     expect(kills).toBeGreaterThanOrEqual(MIN_KILLS);

@@ -25,7 +25,13 @@ export async function startRecordingProxy(target: string, rewriteBody?: (body: s
   const upstream = new URL(target);
   const requests: RecordedRequest[] = [];
   const server: Server = createServer((req, res) => {
-    requests.push({ method: req.method ?? 'GET', url: req.url ?? '/', host: req.headers.host, authorization: req.headers.authorization, headers: { ...req.headers } });
+    requests.push({
+      method: req.method ?? 'GET',
+      url: req.url ?? '/',
+      host: req.headers.host,
+      authorization: req.headers.authorization,
+      headers: { ...req.headers },
+    });
     // The Host header is passed on unchanged, so the mock builds its links on the proxy's origin.
     const forward = httpRequest(
       { hostname: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: req.headers },

@@ -13,7 +13,18 @@ import type { AuditResource } from '../../src/rootly/audits.js';
 import { errorTraces } from '../helpers/connector.js';
 import type { AirbyteMessageJson } from '../helpers/protocol.js';
 import {
-  HOUR, datasetIds, expectNoLeak, floorHour, idDiff, logMessages, readSync, recordIds, scenarioKey, scenarioPool, seedFrom, stateFile,
+  HOUR,
+  datasetIds,
+  expectNoLeak,
+  floorHour,
+  idDiff,
+  logMessages,
+  readSync,
+  recordIds,
+  scenarioKey,
+  scenarioPool,
+  seedFrom,
+  stateFile,
 } from './support.js';
 
 const SEED = seedFrom('RESUME_SEED', 20_260_301);
@@ -31,7 +42,13 @@ const SWAP_AT = Array.from({ length: 8 }, (_, i) => 40 + 3 * i);
 function unevenDataset(firstDayMs: number): AuditResource[] {
   return DENSITY.flatMap((count, day) => {
     if (count === 0) return [];
-    const records = generateDataset({ count, start: new Date(firstDayMs + day * DAY), end: new Date(firstDayMs + (day + 1) * DAY), seed: SEED + day, sameMillisecondClusterRate: 0.1 });
+    const records = generateDataset({
+      count,
+      start: new Date(firstDayMs + day * DAY),
+      end: new Date(firstDayMs + (day + 1) * DAY),
+      seed: SEED + day,
+      sameMillisecondClusterRate: 0.1,
+    });
     return records.map((record) => ({ ...record, id: String(Number(record.id) + (day + 1) * 10_000_000) }));
   });
 }
@@ -50,52 +67,62 @@ function statesWithRecordsAfter(messages: readonly AirbyteMessageJson[]): Array<
   return found;
 }
 
-test(
-  'a resume from every state of a concurrent sync, over uneven days and a server that goes back in time, returns exactly the records printed after that state',
-  async () => {
-    const key = scenarioKey('resume', SEED);
-    const backfillMs = floorHour(Date.now()) - (DENSITY.length + 2) * DAY;
-    const data = unevenDataset(backfillMs + DAY);
-    const swaps: FaultRule[] = [{ kind: 'swap-with-next-page', atRequests: SWAP_AT }];
-    const mock = await startMockRootly({ apiKey: key, dataset: data, maxPageSize: PAGE_SIZE, latencyMs: LATENCY_MS, seed: SEED, order: 'honour', faults: swaps });
-    const config = {
-      api_key: key,
-      base_url: mock.url,
-      backfill_start_time: new Date(backfillMs).toISOString(),
-      settle_delay_seconds: 0,
-      page_size: PAGE_SIZE,
-      window_size_hours: 6,
-      requests_per_minute: 30_000,
-      max_concurrent_windows: 16,
-    };
-    try {
-      const first = await readSync(config, { timeoutMs: 30_000 });
-      expectNoLeak(first, key, 'first read');
-      expect({ exit: first.exitCode, errors: errorTraces(first) }).toEqual({ exit: 0, errors: [] });
-      expect(idDiff(datasetIds(data), recordIds(first))).toEqual({ missing: [], unexpected: [], duplicated: [] });
-      const swapped = mock.requests.filter((r) => r.fault === 'swap-with-next-page').length;
-      const atOnce = Number(/up to (\d+) at once/.exec(logMessages(first, 'INFO').join('\n'))?.[1] ?? 0);
-      const states = statesWithRecordsAfter(first.messages);
-      const withAhead = states.filter((s) => (s.state as { ahead?: unknown[] }).ahead !== undefined).length;
-      console.log(`resume-every-state: ${data.length} records, ${mock.requests.length} requests, up to ${atOnce} windows at once, ${swapped} pages swapped, ${states.length} states (${withAhead} with ranges ahead)`);
-      // The scenario is what it claims: windows at once, finishing out of order, and pages out of order.
-      expect({ atOnce: atOnce >= 4, finishedOutOfOrder: withAhead > 0, swapped: swapped > 0 }).toEqual({ atOnce: true, finishedOutOfOrder: true, swapped: true });
+test('a resume from every state of a concurrent sync, over uneven days and a server that goes back in time, returns exactly the records printed after that state', async () => {
+  const key = scenarioKey('resume', SEED);
+  const backfillMs = floorHour(Date.now()) - (DENSITY.length + 2) * DAY;
+  const data = unevenDataset(backfillMs + DAY);
+  const swaps: FaultRule[] = [{ kind: 'swap-with-next-page', atRequests: SWAP_AT }];
+  const mock = await startMockRootly({
+    apiKey: key,
+    dataset: data,
+    maxPageSize: PAGE_SIZE,
+    latencyMs: LATENCY_MS,
+    seed: SEED,
+    order: 'honour',
+    faults: swaps,
+  });
+  const config = {
+    api_key: key,
+    base_url: mock.url,
+    backfill_start_time: new Date(backfillMs).toISOString(),
+    settle_delay_seconds: 0,
+    page_size: PAGE_SIZE,
+    window_size_hours: 6,
+    requests_per_minute: 30_000,
+    max_concurrent_windows: 16,
+  };
+  try {
+    const first = await readSync(config, { timeoutMs: 30_000 });
+    expectNoLeak(first, key, 'first read');
+    expect({ exit: first.exitCode, errors: errorTraces(first) }).toEqual({ exit: 0, errors: [] });
+    expect(idDiff(datasetIds(data), recordIds(first))).toEqual({ missing: [], unexpected: [], duplicated: [] });
+    const swapped = mock.requests.filter((r) => r.fault === 'swap-with-next-page').length;
+    const atOnce = Number(/up to (\d+) at once/.exec(logMessages(first, 'INFO').join('\n'))?.[1] ?? 0);
+    const states = statesWithRecordsAfter(first.messages);
+    const withAhead = states.filter((s) => (s.state as { ahead?: unknown[] }).ahead !== undefined).length;
+    console.log(
+      `resume-every-state: ${data.length} records, ${mock.requests.length} requests, up to ${atOnce} windows at once, ${swapped} pages swapped, ${states.length} states (${withAhead} with ranges ahead)`,
+    );
+    // The scenario is what it claims: windows at once, finishing out of order, and pages out of order.
+    expect({ atOnce: atOnce >= 4, finishedOutOfOrder: withAhead > 0, swapped: swapped > 0 }).toEqual({
+      atOnce: true,
+      finishedOutOfOrder: true,
+      swapped: true,
+    });
 
-      mock.setOptions({ faults: [], latencyMs: 0 });
-      const pool = scenarioPool(2);
-      const resumes = states.map(({ state, after }, index) =>
-        pool(async () => {
-          const resumed = await readSync(config, { state: stateFile(state), timeoutMs: 30_000 });
-          return { index, state, exit: resumed.exitCode, errors: errorTraces(resumed), diff: idDiff(after, recordIds(resumed)) };
-        }),
-      );
-      for (const outcome of await Promise.all(resumes)) {
-        const { index, state } = outcome;
-        expect(outcome).toEqual({ index, state, exit: 0, errors: [], diff: { missing: [], unexpected: [], duplicated: [] } });
-      }
-    } finally {
-      await mock.close();
+    mock.setOptions({ faults: [], latencyMs: 0 });
+    const pool = scenarioPool(2);
+    const resumes = states.map(({ state, after }, index) =>
+      pool(async () => {
+        const resumed = await readSync(config, { state: stateFile(state), timeoutMs: 30_000 });
+        return { index, state, exit: resumed.exitCode, errors: errorTraces(resumed), diff: idDiff(after, recordIds(resumed)) };
+      }),
+    );
+    for (const outcome of await Promise.all(resumes)) {
+      const { index, state } = outcome;
+      expect(outcome).toEqual({ index, state, exit: 0, errors: [], diff: { missing: [], unexpected: [], duplicated: [] } });
     }
-  },
-  120_000,
-);
+  } finally {
+    await mock.close();
+  }
+}, 120_000);

@@ -63,13 +63,26 @@ async function runLeakCase(c: LeakCase): Promise<void> {
   const data = generateDataset({ count: RECORDS, start: new Date(now - 30 * HOUR), end: new Date(now - HOUR), seed: SEED });
   const foreign = await startMockRootly({ apiKey: `foreign-${randomCore(999)}`, dataset: data });
   const mock = await startMockRootly({ apiKey: c.key, dataset: data, maxPageSize: 20, stallMs: 3_000, seed: SEED, ...c.mock });
-  const proxy = await startRecordingProxy(mock.url, c.foreignServer ? (body) => body.split('http://evil.example.com').join(foreign.url) : undefined);
+  const proxy = await startRecordingProxy(
+    mock.url,
+    c.foreignServer ? (body) => body.split('http://evil.example.com').join(foreign.url) : undefined,
+  );
   try {
-    const context: Context = { key: c.key, url: proxy.url, proxyPort: Number(new URL(proxy.url).port), backfill: new Date(now - 36 * HOUR).toISOString() };
+    const context: Context = {
+      key: c.key,
+      url: proxy.url,
+      proxyPort: Number(new URL(proxy.url).port),
+      backfill: new Date(now - 36 * HOUR).toISOString(),
+    };
     const config = c.config(context);
     const results: Partial<Record<Command, ChaosRun>> = {};
     for (const command of c.commands) {
-      const args = command === 'spec' ? ['spec'] : command === 'read' ? ['read', '--config', '{config}', '--catalog', '{catalog}'] : [command, '--config', '{config}'];
+      const args =
+        command === 'spec'
+          ? ['spec']
+          : command === 'read'
+            ? ['read', '--config', '{config}', '--catalog', '{catalog}']
+            : [command, '--config', '{config}'];
       const files = command === 'spec' ? {} : { config, ...(command === 'read' ? { catalog: catalog() } : {}) };
       const result = await runCli([...args, '--debug'], { files, timeoutMs: 60_000 });
       results[command] = result;
@@ -88,7 +101,9 @@ async function runLeakCase(c: LeakCase): Promise<void> {
     // Every request that reached the server carried exactly the Bearer key, never the key in its URL.
     const forms = secretForms(c.key);
     const badRequests = proxy.requests
-      .filter((r) => r.authorization !== `Bearer ${c.key}` || forms.some((form) => r.url.includes(form)) || pieces(r.url, c.core).length > 0)
+      .filter(
+        (r) => r.authorization !== `Bearer ${c.key}` || forms.some((form) => r.url.includes(form)) || pieces(r.url, c.core).length > 0,
+      )
       .map((r) => `${r.method} ${r.url} authorization=${r.authorization === undefined ? 'missing' : r.authorization.split(' ')[0]}`);
     expect({ case: c.name, badRequests }).toEqual({ case: c.name, badRequests: [] });
     expect(mock.requests.filter((r) => r.authorization === 'missing')).toEqual([]);
@@ -147,16 +162,24 @@ const goodConfig = (context: Context, extra: Record<string, unknown> = {}): Reco
 });
 
 const status = (result: ChaosRun | undefined): { status: string; message?: string } => {
-  const found = result?.messages.find((m) => m.type === 'CONNECTION_STATUS') as unknown as { connectionStatus: { status: string; message?: string } } | undefined;
+  const found = result?.messages.find((m) => m.type === 'CONNECTION_STATUS') as unknown as
+    { connectionStatus: { status: string; message?: string } } | undefined;
   return found?.connectionStatus ?? { status: 'none' };
 };
 const failure = (result: ChaosRun | undefined): string | undefined => (result ? errorTraces(result)[0]?.failure_type : undefined);
 
 /** read ended non-zero with one ERROR of this type; check reported FAILED (exit 0). */
-const failsWith = (failureType: string) => (results: Partial<Record<Command, ChaosRun>>): void => {
-  expect({ exit: results.read?.exitCode === 0 ? 0 : 'non-zero', errors: results.read ? errorTraces(results.read).length : 0, failureType: failure(results.read) }).toEqual({ exit: 'non-zero', errors: 1, failureType });
-  if (results.check) expect({ exit: results.check.exitCode, status: status(results.check).status }).toEqual({ exit: 0, status: 'FAILED' });
-};
+const failsWith =
+  (failureType: string) =>
+  (results: Partial<Record<Command, ChaosRun>>): void => {
+    expect({
+      exit: results.read?.exitCode === 0 ? 0 : 'non-zero',
+      errors: results.read ? errorTraces(results.read).length : 0,
+      failureType: failure(results.read),
+    }).toEqual({ exit: 'non-zero', errors: 1, failureType });
+    if (results.check)
+      expect({ exit: results.check.exitCode, status: status(results.check).status }).toEqual({ exit: 0, status: 'FAILED' });
+  };
 
 const storm = (rules: FaultRule[]): Partial<MockRootlyOptions> => ({ faults: rules });
 
@@ -201,7 +224,12 @@ describe('the API key never leaks and is only ever sent as a Bearer header', () 
     name: '429 storm exhausting the retries (every header dialect)',
     key: `rk-live-${randomCore(4)}`,
     core: randomCore(4),
-    mock: storm([{ kind: '429-retry-after', rate: 0.3 }, { kind: '429-x-ratelimit-reset', rate: 0.3 }, { kind: '429-ratelimit-reset', rate: 0.3 }, { kind: '429-no-headers' }]),
+    mock: storm([
+      { kind: '429-retry-after', rate: 0.3 },
+      { kind: '429-x-ratelimit-reset', rate: 0.3 },
+      { kind: '429-ratelimit-reset', rate: 0.3 },
+      { kind: '429-no-headers' },
+    ]),
     config: (context) => goodConfig(context),
     commands: CONFIGURED,
     outcome: failsWith('transient_error'),
@@ -226,7 +254,10 @@ describe('the API key never leaks and is only ever sent as a Bearer header', () 
     config: (context) => goodConfig(context),
     commands: CONFIGURED,
     outcome: (results, { proxy }) => {
-      expect({ exit: results.read?.exitCode === 0, failureType: failure(results.read) }).toEqual({ exit: false, failureType: 'system_error' });
+      expect({ exit: results.read?.exitCode === 0, failureType: failure(results.read) }).toEqual({
+        exit: false,
+        failureType: 'system_error',
+      });
       // The page with the foreign link did go out (so the refusal was exercised).
       expect(proxy.requests.some((r) => r.url.includes('page%5Bnumber%5D=1') || r.url.includes('page[number]=1'))).toBe(true);
     },
@@ -359,7 +390,8 @@ describe('the API key never leaks and is only ever sent as a Bearer header', () 
     name: 'a base_url carrying the key as user info: refused, or the key still goes only as Bearer',
     key: `rk-live-${randomCore(18)}`,
     core: randomCore(18),
-    config: (context) => goodConfig(context, { base_url: `http://rootly:${encodeURIComponent(context.key)}@127.0.0.1:${context.proxyPort}` }),
+    config: (context) =>
+      goodConfig(context, { base_url: `http://rootly:${encodeURIComponent(context.key)}@127.0.0.1:${context.proxyPort}` }),
     commands: CONFIGURED,
     outcome: (results, { proxy }) => {
       // Either outcome is acceptable; the request checks above already demand a plain Bearer.

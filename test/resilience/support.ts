@@ -142,8 +142,7 @@ export const stateFile = (streamState: unknown): unknown => [
 /** The stream state of the last STATE message printed, if any. */
 export function lastState(result: RunResult): unknown {
   const found = result.messages.filter((m) => m.type === 'STATE').at(-1) as unknown as
-    | { state: { stream: { stream_state: unknown } } }
-    | undefined;
+    { state: { stream: { stream_state: unknown } } } | undefined;
   return found?.state.stream.stream_state;
 }
 
@@ -158,7 +157,10 @@ export function duplicatesOf(values: readonly string[]): string[] {
 }
 
 /** What differs between two id multisets, compactly, for failure messages. */
-export function idDiff(expected: readonly string[], actual: readonly string[]): { missing: string[]; unexpected: string[]; duplicated: string[] } {
+export function idDiff(
+  expected: readonly string[],
+  actual: readonly string[],
+): { missing: string[]; unexpected: string[]; duplicated: string[] } {
   const want = new Set(expected);
   const got = new Set(actual);
   return {
@@ -209,7 +211,10 @@ export function expectNoLeak(result: RunResult, key: string, label = ''): void {
       const at = text.indexOf(form);
       return text.slice(Math.max(0, at - 150), at + form.length + 50);
     };
-    const context = [...leaks.stdout.map((f) => `stdout: …${where(result.stdout, f)}…`), ...leaks.stderr.map((f) => `stderr: …${where(result.stderr, f)}…`)];
+    const context = [
+      ...leaks.stdout.map((f) => `stdout: …${where(result.stdout, f)}…`),
+      ...leaks.stderr.map((f) => `stderr: …${where(result.stderr, f)}…`),
+    ];
     throw new Error(`API key leaked ${label}: ${JSON.stringify(leaks)}\n${context.join('\n')}`);
   }
 }
@@ -225,7 +230,13 @@ const OFFSETS = [0, 0, 0, -420, 330, 60];
  * size), and extra clusters on the last millisecond before and the first millisecond of every
  * window edge. Returned sorted by (created_at, id) like a server would.
  */
-export function edgeClusterDataset(options: { seed: number; count: number; backfillMs: number; windowMs: number; windows: number }): AuditResource[] {
+export function edgeClusterDataset(options: {
+  seed: number;
+  count: number;
+  backfillMs: number;
+  windowMs: number;
+  windows: number;
+}): AuditResource[] {
   const { seed, count, backfillMs, windowMs, windows } = options;
   const random = rng(seed ^ 0xed6e);
   const base = generateDataset({
@@ -242,7 +253,12 @@ export function edgeClusterDataset(options: { seed: number; count: number; backf
     return {
       id: String(id),
       type: 'audits',
-      attributes: { event: random.pick(['create', 'update', 'destroy']), item_type: 'Incident', created_at: formatWithOffset(ms, random.pick(OFFSETS)), id },
+      attributes: {
+        event: random.pick(['create', 'update', 'destroy']),
+        item_type: 'Incident',
+        created_at: formatWithOffset(ms, random.pick(OFFSETS)),
+        id,
+      },
     };
   };
   for (let k = 1; k < windows; k += 1) {
@@ -252,7 +268,9 @@ export function edgeClusterDataset(options: { seed: number; count: number; backf
       for (let i = 0; i < size; i += 1) extra.push(at(ms));
     }
   }
-  return [...base, ...extra].sort((a, b) => Date.parse(a.attributes.created_at) - Date.parse(b.attributes.created_at) || Number(a.id) - Number(b.id));
+  return [...base, ...extra].sort(
+    (a, b) => Date.parse(a.attributes.created_at) - Date.parse(b.attributes.created_at) || Number(a.id) - Number(b.id),
+  );
 }
 
 export const datasetIds = (data: readonly AuditResource[]): string[] => data.map((r) => r.id).sort();
@@ -343,7 +361,15 @@ export interface Verdict {
  */
 export async function expectSafeOutcome(
   result: ChaosRun,
-  context: { mock: MockRootly; data: readonly AuditResource[]; config: Record<string, unknown>; key: string; label: string; initialState?: unknown; firstRequest?: number },
+  context: {
+    mock: MockRootly;
+    data: readonly AuditResource[];
+    config: Record<string, unknown>;
+    key: string;
+    label: string;
+    initialState?: unknown;
+    firstRequest?: number;
+  },
 ): Promise<Verdict> {
   const { mock, data, config, key, label } = context;
   const expected = datasetIds(data);
@@ -356,7 +382,11 @@ export async function expectSafeOutcome(
   const errors = errorTraces(result);
   if (result.exitCode === 0) {
     // Never a silent success: exit 0 means the whole dataset, each record once.
-    expect({ where, errors, diff: idDiff(expected, got) }).toEqual({ where, errors: [], diff: { missing: [], unexpected: [], duplicated: [] } });
+    expect({ where, errors, diff: idDiff(expected, got) }).toEqual({
+      where,
+      errors: [],
+      diff: { missing: [], unexpected: [], duplicated: [] },
+    });
     return { outcome: 'complete', fired: [...fired], records: got.length, committed: committedIds(result).length };
   }
   expect({ where, errorTraces: errors.length }).toEqual({ where, errorTraces: 1 });
@@ -364,7 +394,9 @@ export async function expectSafeOutcome(
   const allowed = new Set([...fired].flatMap((kind) => FAILURE_OF[kind]));
   const causes = MESSAGE_CAUSES.filter(([pattern]) => pattern.test(error.message)).flatMap(([, kinds]) => kinds);
   const namedAndFired = causes.filter((kind) => fired.has(kind));
-  const typeFits = allowed.has(error.failure_type as FailureType) && (causes.length === 0 || namedAndFired.some((kind) => FAILURE_OF[kind].includes(error.failure_type as FailureType)));
+  const typeFits =
+    allowed.has(error.failure_type as FailureType) &&
+    (causes.length === 0 || namedAndFired.some((kind) => FAILURE_OF[kind].includes(error.failure_type as FailureType)));
   expect({ where, error, typeFits }).toEqual({ where, error, typeFits: true });
 
   // The last STATE must be safe: resuming from it (faults off) completes the dataset exactly once.
@@ -376,7 +408,15 @@ export async function expectSafeOutcome(
   expect({ where, resumeExit: resumed.exitCode, resumeErrors: errorTraces(resumed) }).toEqual({ where, resumeExit: 0, resumeErrors: [] });
   const union = [...committed, ...recordIds(resumed)];
   expect({ where, state, diff: idDiff(expected, union) }).toEqual({ where, state, diff: { missing: [], unexpected: [], duplicated: [] } });
-  return { outcome: 'failed', failureType: error.failure_type, message: error.message, fired: [...fired], records: got.length, committed: committed.length, resumedRecords: recordIds(resumed).length };
+  return {
+    outcome: 'failed',
+    failureType: error.failure_type,
+    message: error.message,
+    fired: [...fired],
+    records: got.length,
+    committed: committed.length,
+    resumedRecords: recordIds(resumed).length,
+  };
 }
 
 // ---------------------------------------------------------------------------------------------
