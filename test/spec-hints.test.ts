@@ -123,12 +123,12 @@ describe('api_key pattern', () => {
   const descriptor = properties['api_key']?.pattern_descriptor ?? '';
 
   test('the descriptor says the rule in words', () => {
-    expect(descriptor).toMatch(/at least 8 characters/i);
-    expect(descriptor).toMatch(/printable Latin-1/i);
-    expect(descriptor).toMatch(/no control characters/i);
+    expect(descriptor).toMatch(/8 or more printable characters/i);
+    expect(descriptor).toMatch(/Latin-1/i);
+    expect(descriptor).toMatch(/no spaces, control characters/i);
   });
 
-  test.each(['rk-12345', 'abcdefgh', 'key with inner spaces', 'clé-secrète', 'k"ey/+=%\\x'])('accepts %p', (key) => {
+  test.each(['rk-12345', 'abcdefgh', 'clé-secrète', 'k"ey/+=%\\x'])('accepts %p', (key) => {
     expect(keyPattern.test(key)).toBe(true);
     expect(parseConfig({ api_key: key }, FAR_FUTURE).config.apiKey).toBe(key);
   });
@@ -142,6 +142,7 @@ describe('api_key pattern', () => {
     ['a character beyond Latin-1', 'rk-12345\u0105x'],
     ['a leading space', ' rk-123456'],
     ['a trailing space', 'rk-123456 '],
+    ['an inner space', 'key with inner spaces'],
   ])('refuses a key with %s as a config_error in words, without the key', (_label, key) => {
     expect(keyPattern.test(key)).toBe(false);
     let error: unknown;
@@ -152,7 +153,8 @@ describe('api_key pattern', () => {
     }
     expect(error).toBeInstanceOf(ConnectorError);
     expect((error as ConnectorError).failureType).toBe('config_error');
-    expect((error as ConnectorError).message).toContain(`'api_key' must be: ${descriptor}`);
+    expect((error as ConnectorError).message).toContain("'api_key'");
+    expect((error as ConnectorError).message).not.toContain(key);
     expect((error as ConnectorError).message).not.toContain('\\x21');
   });
 });

@@ -132,7 +132,8 @@ describe('endless paging', () => {
     expect(error.failure_type).toBe('transient_error');
     expect(error.message).toMatch(/without records not already read/);
     expect(error.message).toMatch(/\[\d{4}-\d\d-\d\dT[\d:.]+Z, \d{4}-\d\d-\d\dT[\d:.]+Z\)/);
-    expect(mock.requests.length).toBeLessThan(12);
+    // A few windows may walk a few stale pages each before the first stops the sync: dozens, not 100,000.
+    expect(mock.requests.length).toBeLessThan(40);
   });
 });
 

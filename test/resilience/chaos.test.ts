@@ -353,10 +353,12 @@ describe('a server clock ahead of or behind the connector, with records written 
       const key = scenarioKey('clock', seed);
       const random = rng(seed);
       const serverNow = (): number => Date.now() + offsetMs;
+      // One backfill start for the data and the config: near an hour's turn, the two clocks' hours differ.
+      const backfillMs = floorHour(serverNow()) - (WINDOWS + 1) * HOUR;
       const written: AuditResource[] = edgeClusterDataset({
         seed,
         count: BASE_RECORDS,
-        backfillMs: floorHour(serverNow()) - (WINDOWS + 1) * HOUR,
+        backfillMs,
         windowMs: HOUR,
         windows: WINDOWS,
       });
@@ -381,7 +383,7 @@ describe('a server clock ahead of or behind the connector, with records written 
         const config = {
           api_key: key,
           base_url: mock.url,
-          backfill_start_time: new Date(floorHour(Date.now()) - (WINDOWS + 1) * HOUR).toISOString(),
+          backfill_start_time: new Date(backfillMs).toISOString(),
           settle_delay_seconds: 0,
           page_size: 9,
           window_size_hours: 1,
