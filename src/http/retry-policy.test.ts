@@ -87,10 +87,10 @@ describe('decideRetry on 429', () => {
     ).toMatchObject({ delayMs: 20_000 });
   });
 
-  test('Retry-After: 0 is taken at its word: the retry goes at once, not after a backoff', () => {
+  test('Retry-After: 0 asks for no wait, so the reset header says how long to wait', () => {
     expect(
       decideRetry(rateLimited({ 'retry-after': '0', 'x-ratelimit-reset': String(NOW_EPOCH_S + 20) }), POLICY, NOW, half),
-    ).toMatchObject({ retry: true, delayMs: 0 });
+    ).toMatchObject({ retry: true, delayMs: 20_000 });
   });
 
   test('a negative Retry-After is ignored rather than retried at once', () => {

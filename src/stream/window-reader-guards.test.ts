@@ -155,7 +155,7 @@ describe('readWindow: what the sync is told', () => {
       ],
       { deliveredAtStart: ['s'] },
     );
-    expect(run.counters).toEqual({ pages: 2, skippedOutsideWindow: 1, skippedDuplicates: 2 });
+    expect(run.counters).toEqual({ pages: 2, pagesLargerThanAsked: 2, skippedOutsideWindow: 1, skippedDuplicates: 2 });
     expect(run.emitted).toEqual(['a', 'b']);
   });
 
