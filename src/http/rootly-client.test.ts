@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { inspect } from 'node:util';
 import { gzipSync } from 'node:zlib';
 import { ConnectorError } from '../errors.js';
 import { RootlyHttpClient } from './rootly-client.js';
@@ -19,6 +20,7 @@ const answers: Record<string, { status: number; headers?: Record<string, string>
     headers: { 'content-type': 'application/json', 'content-length': '5000000' },
     body: `{"data":[${' '.repeat(5_000_000 - 11)}]}`,
   },
+  '/rejected': { status: 418, headers: { 'content-type': 'application/json' }, body: '{"errors":[{"title":"no tea"}]}' },
   '/small': { status: 200, headers: { 'content-type': 'application/json' }, body: '{"data":[]}' },
 };
 let server: Server;
@@ -71,6 +73,16 @@ describe('RootlyHttpClient', () => {
     const failure = await failureOf(path);
     expect(failure.failureType).toBe('system_error');
     expect(failure.message).toContain('larger than 1 MB once decompressed');
+  });
+
+  test.each([
+    ['a rejected request', '/rejected', 'HTTPError: Request failed with status code 418'],
+    ['a body that is not JSON', '/malformed', "ParseError: the body is not valid JSON (the parser's excerpt of it is left out)"],
+  ])("%s keeps got's stack but none of got's request: printed whole, the failure shows no key", async (_label, path, stackLine) => {
+    const failure = await failureOf(path);
+    expect(failure.fullStack).toContain(`Caused by: ${stackLine}`);
+    // As an unhandled rejection or console.error would print it, on stderr, past the mask.
+    expect(inspect(failure, { depth: Infinity })).not.toContain(KEY);
   });
 
   test('a body under the cap is read', async () => {

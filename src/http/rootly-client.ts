@@ -169,10 +169,10 @@ function describeFailure(error: unknown, url: URL, elapsedMs: number, notFoundHi
   if (error instanceof RequestError) {
     if (error.cause instanceof ConnectorError) return error.cause;
     if (error.name === 'AbortError' || error.code === 'ERR_ABORTED')
-      return transientError('The request was cancelled: the sync is stopping.', { cause: error });
+      return transientError('The request was cancelled: the sync is stopping.', { cause: detached(error) });
     const statusCode = error instanceof HTTPError ? error.response.statusCode : undefined;
     const title = error instanceof HTTPError ? errorTitle(error.response.body) : undefined;
-    return failureFor({ statusCode, errorCode: error.code }, url, elapsedMs, { title, notFoundHint }, withoutQuotedBody(error));
+    return failureFor({ statusCode, errorCode: error.code }, url, elapsedMs, { title, notFoundHint }, detached(error));
   }
   const detail = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
   return systemError('The request to Rootly failed unexpectedly.', { internal: detail, cause: error });
@@ -217,14 +217,19 @@ function errorTitle(body: unknown): string | undefined {
 }
 
 /**
- * A body parse failure without the parser's message, which quotes a few characters of the body
- * around the error: a cut piece of whatever the server wrote there, which no mask can recognise.
+ * A got failure as a ConnectorError's cause: its name, message and stack only. got's error holds
+ * the request's options, the Authorization header among them, which anything printing the error
+ * whole (util.inspect, Node's report of an unhandled rejection on stderr) would show past the mask.
+ * A body parse failure also loses its message, which quotes a few characters of the body around
+ * the error: a cut piece of whatever the server wrote there, which no mask can recognise.
  */
-function withoutQuotedBody(error: RequestError): Error {
-  if (error.code !== 'ERR_BODY_PARSE_FAILURE') return error;
-  const summary = `${error.name}: the body is not valid JSON (the parser's excerpt of it is left out)`;
-  const redacted = new Error(summary);
-  redacted.name = error.name;
-  redacted.stack = [summary, ...error.stack.split('\n').filter((line) => /^\s+at /.test(line))].join('\n');
-  return redacted;
+function detached(error: RequestError): Error {
+  const parseFailure = error.code === 'ERR_BODY_PARSE_FAILURE';
+  const message = parseFailure ? "the body is not valid JSON (the parser's excerpt of it is left out)" : error.message;
+  const copy = new Error(message);
+  copy.name = error.name;
+  copy.stack = parseFailure
+    ? [`${error.name}: ${message}`, ...error.stack.split('\n').filter((line) => /^\s+at /.test(line))].join('\n')
+    : error.stack;
+  return copy;
 }
