@@ -58,8 +58,8 @@ export function readRateLimitHeaders(headers: IncomingHttpHeaders, nowMs: number
  * Rootly's does not stretch or skip the wait. Negative or unreadable values give undefined.
  */
 export function readResetHeader(headers: IncomingHttpHeaders, nowMs: number): number | undefined {
-  const serverNow = Date.parse(headerText(headers, 'date') ?? '');
-  const skew = Number.isFinite(serverNow) ? nowMs - serverNow : 0;
+  const serverNow = serverDateOf(headers);
+  const skew = serverNow === undefined ? 0 : nowMs - serverNow;
   for (const name of RESET_HEADERS) {
     const value = Number(headerText(headers, name));
     if (headerText(headers, name) === undefined || !Number.isFinite(value) || value < 0) continue;
@@ -68,6 +68,12 @@ export function readResetHeader(headers: IncomingHttpHeaders, nowMs: number): nu
     return (value >= 1e12 ? value : value * 1000) + skew;
   }
   return undefined;
+}
+
+/** The Date header of an answer in epoch ms, when it has a readable one: the server's clock. */
+export function serverDateOf(headers: IncomingHttpHeaders): number | undefined {
+  const date = Date.parse(headerText(headers, 'date') ?? '');
+  return Number.isNaN(date) ? undefined : date;
 }
 
 function headerText(headers: IncomingHttpHeaders, name: string): string | undefined {

@@ -1,5 +1,5 @@
 import type { IncomingHttpHeaders } from 'node:http';
-import { readResetHeader } from './rate-limiter.js';
+import { readResetHeader, serverDateOf } from './rate-limit-headers.js';
 import { treatmentOf, type ResponseFacts, type RetryReason, type RetryTreatment } from './response-table.js';
 
 export type { RetryReason };
@@ -82,12 +82,6 @@ export function serverRequestedWait(headers: IncomingHttpHeaders, nowMs: number)
   const resetAt = readResetHeader(headers, serverNow);
   // A reset already past still gets a short pause: the window is about to slide.
   return resetAt === undefined ? undefined : Math.max(250, resetAt - serverNow);
-}
-
-/** The Date header of an answer in epoch ms, when it has a readable one. */
-export function serverDateOf(headers: IncomingHttpHeaders): number | undefined {
-  const date = headers.date === undefined ? Number.NaN : Date.parse(headers.date);
-  return Number.isNaN(date) ? undefined : date;
 }
 
 /** Retry-After in seconds or as an HTTP date; zero, negative, past or unreadable is no wait. */

@@ -1,6 +1,6 @@
 import { systemError } from '../errors.js';
 import type { RootlyHttpClient } from '../http/rootly-client.js';
-import { serverDateOf } from '../http/retry-policy.js';
+import { serverDateOf } from '../http/rate-limit-headers.js';
 import type { Page, PageRequest, PageSource } from '../stream/page-source.js';
 import { maskedExcerpt } from '../secrets.js';
 import { compileSchema, describeErrors } from '../validation.js';
