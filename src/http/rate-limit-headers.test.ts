@@ -1,5 +1,5 @@
 import { describe, expect, test } from '@jest/globals';
-import { readRateLimitHeaders, readResetHeader } from './rate-limit-headers.js';
+import { readRateLimitHeaders, readResetHeader, serverDateOf } from './rate-limit-headers.js';
 
 const T0 = Date.UTC(2025, 3, 2, 20, 0, 0);
 
@@ -89,5 +89,20 @@ describe('readResetHeader', () => {
   test('no header, or only garbage, gives undefined', () => {
     expect(readResetHeader({}, T0)).toBeUndefined();
     expect(readResetHeader({ 'x-ratelimit-reset': 'tomorrow' }, T0)).toBeUndefined();
+  });
+});
+
+describe('serverDateOf', () => {
+  test("an HTTP date is the server's clock", () => {
+    expect(serverDateOf({ date: new Date(T0).toUTCString() })).toBe(T0);
+  });
+
+  test('a Date without day and month names is no clock, not a year such as 2000', () => {
+    for (const date of ['0', '1', '2025', '-1', ' ']) expect(serverDateOf({ date })).toBeUndefined();
+    expect(serverDateOf({})).toBeUndefined();
+  });
+
+  test('a bare-number Date does not shift an epoch reset', () => {
+    expect(readResetHeader({ date: '0', 'x-ratelimit-reset': String(T0 / 1000 + 30) }, T0)).toBe(T0 + 30_000);
   });
 });

@@ -72,7 +72,15 @@ export function readResetHeader(headers: IncomingHttpHeaders, nowMs: number): nu
 
 /** The Date header of an answer in epoch ms, when it has a readable one: the server's clock. */
 export function serverDateOf(headers: IncomingHttpHeaders): number | undefined {
-  const date = Date.parse(headerText(headers, 'date') ?? '');
+  return httpDate(headerText(headers, 'date'));
+}
+
+/**
+ * An HTTP date such as `Wed, 02 Apr 2025 20:00:00 GMT` in epoch ms. It names its day and month:
+ * anything without a letter is none, since Date.parse reads a bare number such as `0` as a year.
+ */
+export function httpDate(text: string | undefined): number | undefined {
+  const date = text !== undefined && /[A-Za-z]/.test(text) ? Date.parse(text) : Number.NaN;
   return Number.isNaN(date) ? undefined : date;
 }
 

@@ -1,5 +1,5 @@
 import type { IncomingHttpHeaders } from 'node:http';
-import { readResetHeader, serverDateOf } from './rate-limit-headers.js';
+import { httpDate, readResetHeader, serverDateOf } from './rate-limit-headers.js';
 import { treatmentOf, type ResponseFacts, type RetryReason, type RetryTreatment } from './response-table.js';
 
 export type { RetryReason };
@@ -91,7 +91,6 @@ function retryAfterMs(value: string | undefined, serverNow: number): number | un
     const seconds = Number(text);
     return seconds > 0 ? seconds * 1000 : undefined;
   }
-  // An HTTP date names its day and month; anything else (a negative number, say) is unreadable.
-  const date = /[A-Za-z]/.test(text) ? Date.parse(text) : Number.NaN;
-  return !Number.isNaN(date) && date > serverNow ? date - serverNow : undefined;
+  const date = httpDate(text);
+  return date !== undefined && date > serverNow ? date - serverNow : undefined;
 }
