@@ -1,6 +1,8 @@
 import { describe, expect, test } from '@jest/globals';
 import { parseConfig } from './config.js';
 import { ConnectorError } from './errors.js';
+import { secretProblem } from './secrets.js';
+import { loadSpec } from './spec.js';
 
 const NOW = new Date('2025-04-02T20:00:00Z');
 const KEY = 'sk-live-LEAKCHECK-123';
@@ -126,6 +128,23 @@ describe('parseConfig', () => {
     const error = configErrorOf({ api_key: key, page_size: 10 });
     expect(error.message).toContain("'api_key'");
     if (key.length > 1) expect(error.message).not.toContain(key);
+  });
+
+  test.each([
+    'abcdefg',
+    'abcdefgh',
+    '12345678',
+    'true,false:null',
+    '1e10,[]{}',
+    'abcd efgh',
+    'abcdefgh\u0000',
+    'abcdefgh€',
+    'clé-secrète',
+    'k"ey/+=%\\x',
+    KEY,
+  ])("the spec's api_key pattern, which the setup form checks, refuses exactly what the connector refuses: %j", (key) => {
+    const pattern = new RegExp(String(loadSpec().connectionSpecification.properties['api_key']?.['pattern']), 'u');
+    expect(pattern.test(key)).toBe(secretProblem(key) === undefined);
   });
 
   test.each([
