@@ -397,7 +397,9 @@ export async function expectSafeOutcome(
   const typeFits =
     allowed.has(error.failure_type as FailureType) &&
     (causes.length === 0 || namedAndFired.some((kind) => FAILURE_OF[kind].includes(error.failure_type as FailureType)));
-  expect({ where, error, typeFits }).toEqual({ where, error, typeFits: true });
+  // The failure sits beside typeFits so that a mismatch's diff shows which failure it was.
+  const failure = `${error.failure_type}: ${error.message}`;
+  expect({ where, failure, typeFits }).toEqual({ where, failure, typeFits: true });
 
   // The last STATE must be safe: resuming from it (faults off) completes the dataset exactly once.
   const state = lastState(result) ?? context.initialState;
