@@ -5,15 +5,11 @@
  * and never prints a piece of the key, however the server quotes it.
  */
 import type { FaultKind, MockRootly } from '../../mock-rootly/src/index.js';
-import { CATALOG, errorTraces, records, runConnector, streamStatuses, type RunOptions, type RunResult } from '../helpers/connector.js';
+import { errorTraces, records, runConnector, runRead, streamStatuses, type ReadOptions, type RunResult } from '../helpers/connector.js';
 import { MAX_STALE_PAGES_IN_A_ROW } from '../../src/stream/paginator.js';
 import { API_KEY, dataset, mockConfig, mockRootly, sortedIds } from '../helpers/fixtures.js';
 
-const read = (config: unknown, options: RunOptions = {}): Promise<RunResult> =>
-  runConnector(['read', '--config', '{config}', '--catalog', '{catalog}', '--debug'], {
-    ...options,
-    files: { config, catalog: CATALOG() },
-  });
+const read = (config: unknown, options: ReadOptions = {}): Promise<RunResult> => runRead(config, { ...options, debug: true });
 const check = (config: unknown): Promise<RunResult> => runConnector(['check', '--config', '{config}', '--debug'], { files: { config } });
 
 const connectionStatus = (result: RunResult): { status: string; message?: string } =>
