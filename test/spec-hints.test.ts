@@ -133,17 +133,19 @@ describe('api_key pattern', () => {
     expect(parseConfig({ api_key: key }, FAR_FUTURE).config.apiKey).toBe(key);
   });
 
+  const printable = 'may only hold printable characters (no spaces, control characters or characters outside Latin-1)';
   test.each([
-    ['7 characters', 'rk-1234'],
-    ['a NUL', 'rk-12345\u0000x'],
-    ['a newline', 'rk-12345\nx'],
-    ['a DEL', 'rk-12345\u007fx'],
-    ['a C1 control', 'rk-12345\u0085x'],
-    ['a character beyond Latin-1', 'rk-12345\u0105x'],
-    ['a leading space', ' rk-123456'],
-    ['a trailing space', 'rk-123456 '],
-    ['an inner space', 'key with inner spaces'],
-  ])('refuses a key with %s as a config_error in words, without the key', (_label, key) => {
+    ['7 characters', 'rk-1234', 'must be at least 8 characters long'],
+    ['a NUL', 'rk-12345\u0000x', printable],
+    ['a newline', 'rk-12345\nx', printable],
+    ['a DEL', 'rk-12345\u007fx', printable],
+    ['a C1 control', 'rk-12345\u0085x', printable],
+    ['a character beyond Latin-1', 'rk-12345\u0105x', printable],
+    ['a leading space', ' rk-123456', printable],
+    ['a trailing space', 'rk-123456 ', printable],
+    ['an inner space', 'key with inner spaces', printable],
+    ['only digits and JSON punctuation', '12345678', 'cannot be made only of digits and JSON punctuation'],
+  ])('refuses a key with %s as a config_error in words, without the key', (_label, key, words) => {
     expect(keyPattern.test(key)).toBe(false);
     let error: unknown;
     try {
@@ -153,7 +155,7 @@ describe('api_key pattern', () => {
     }
     expect(error).toBeInstanceOf(ConnectorError);
     expect((error as ConnectorError).failureType).toBe('config_error');
-    expect((error as ConnectorError).message).toContain("'api_key'");
+    expect((error as ConnectorError).message).toContain(`'api_key' ${words}`);
     expect((error as ConnectorError).message).not.toContain(key);
     expect((error as ConnectorError).message).not.toContain('\\x21');
   });

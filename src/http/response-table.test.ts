@@ -1,5 +1,5 @@
 import { describe, expect, test } from '@jest/globals';
-import { treatmentOf, type FailureContext } from './response-table.js';
+import { RESPONSE_TOO_LARGE, treatmentOf, type FailureContext } from './response-table.js';
 
 const context = (facts: Partial<FailureContext>): FailureContext => ({
   seconds: 12,
@@ -54,6 +54,30 @@ describe('the response table', () => {
 
   test('a status wins over an error code', () => {
     expect(treatmentOf({ statusCode: 429, errorCode: 'ERR_NON_2XX_3XX_RESPONSE' }).retry?.reason).toBe('rate_limited');
+  });
+
+  test('messages name how long the request was retried, the server’s title, the redirect target and the size cap', () => {
+    const message = (facts: Partial<FailureContext>): string => treatmentOf(facts).message(context(facts));
+    expect(message({ statusCode: 429 })).toContain('for 12 s');
+    expect(message({ statusCode: 502, title: 'Bad gateway' })).toContain('answered 502 "Bad gateway" on every attempt for 12 s');
+    expect(message({ statusCode: 422, title: 'Unprocessable' })).toBe('Rootly rejected the request with 422: "Unprocessable".');
+    expect(message({ statusCode: 301, location: 'https://elsewhere.test/v1/audits' })).toContain(
+      'a redirect to https://elsewhere.test/v1/audits',
+    );
+    expect(message({ errorCode: 'ETIMEDOUT' })).toContain('for 12 s');
+    expect(message({ errorCode: 'ECONNRESET' })).toContain('at https://api.rootly.com (ECONNRESET), also when retried for 12 s');
+    expect(message({ errorCode: RESPONSE_TOO_LARGE, limitBytes: 32 * 1024 * 1024 })).toContain('larger than 32 MB once decompressed');
+  });
+
+  test('a response past the size cap fails as a system_error at once: the same request would bring the same body', () => {
+    const row = treatmentOf({ statusCode: 200, errorCode: RESPONSE_TOO_LARGE });
+    expect({ failureType: row.failureType, retry: row.retry }).toEqual({ failureType: 'system_error', retry: undefined });
+  });
+
+  test('a failure with neither a status nor an error code is an unexpected system_error, not retried', () => {
+    const row = treatmentOf({});
+    expect({ failureType: row.failureType, retry: row.retry }).toEqual({ failureType: 'system_error', retry: undefined });
+    expect(row.message(context({}))).toContain('failed unexpectedly');
   });
 
   test('a 429 is bounded by time only, server errors by attempts', () => {

@@ -49,6 +49,15 @@ describe('Paginator', () => {
     expect(error?.failureType).toBe('system_error');
   });
 
+  test('a first page linking to itself is a loop at once, though no link was followed yet', () => {
+    const { followed, error } = walk([
+      { selfLink: `${link(1)}&sort=created_at`, nextLink: 'https://api.rootly.com/v1/audits?sort=created_at&page%5Bnumber%5D=1', fresh: 3 },
+    ]);
+    expect(followed).toEqual([]);
+    expect(error?.failureType).toBe('system_error');
+    expect(error?.message).toMatch(/already followed/);
+  });
+
   test(`${MAX_STALE_PAGES_IN_A_ROW} pages in a row that bring nothing new stop the walk, naming the window`, () => {
     const stale = Array.from({ length: 20 }, (_, i) => ({ nextLink: link(i + 2), fresh: i === 0 ? 5 : 0 }));
     const { followed, error } = walk(stale);

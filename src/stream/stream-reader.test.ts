@@ -139,11 +139,17 @@ interface Run {
   events: Event[];
 }
 
+interface Sizes {
+  pageSize: number;
+  windowSizeMs: number;
+  concurrency?: number;
+}
+
 async function run(
   source: PageSource,
   from: { start: Instant; deliveredAtStart: readonly string[]; ahead?: AheadRange[] },
   end: Instant,
-  sizes: { pageSize: number; windowSizeMs: number; concurrency?: number },
+  sizes: Sizes,
   stats = newStreamStats(),
 ): Promise<Run> {
   const events: Event[] = [];
@@ -169,6 +175,23 @@ const idsOf = (events: readonly Event[]): string[] =>
 const checkpointsOf = (events: readonly Event[]): Array<{ index: number; state: StateJson }> =>
   events.flatMap((event, index) => (event.kind === 'checkpoint' ? [{ index, state: stateJson(event.state) }] : []));
 const sorted = (ids: readonly string[]): string[] => [...ids].sort();
+
+/** The ids a destination holds after a crash right after a checkpoint of `full` and a sync resumed from its state. */
+async function idsAfterCrashAt(
+  full: Run,
+  { index, state }: { index: number; state: StateJson },
+  source: PageSource,
+  end: Instant,
+  sizes: Sizes,
+): Promise<string[]> {
+  const resumed = await run(
+    source,
+    { start: at(state.created_at), deliveredAtStart: state.ids_at_created_at, ahead: state.ahead },
+    end,
+    sizes,
+  );
+  return sorted([...idsOf(full.events.slice(0, index)), ...idsOf(resumed.events)]);
+}
 
 /*
  * The dataset: [RANGE_START, RANGE_START + 10 s) plus records just outside it. Same-millisecond
@@ -255,20 +278,13 @@ async function crashAtEveryCheckpoint(c: Case): Promise<{ problems: string[]; cr
   const full = await run(fake(), { start: at(RANGE_START), deliveredAtStart: [] }, end, sizes, stats);
   const problems: string[] = [];
   const checkpoints = checkpointsOf(full.events);
-  for (const { index, state } of checkpoints) {
-    const committed = idsOf(full.events.slice(0, index));
-    const resumed = await run(
-      fake(),
-      { start: at(state.created_at), deliveredAtStart: state.ids_at_created_at, ahead: state.ahead },
-      end,
-      sizes,
-    );
-    const total = sorted([...committed, ...idsOf(resumed.events)]);
+  for (const checkpoint of checkpoints) {
+    const total = await idsAfterCrashAt(full, checkpoint, fake(), end, sizes);
     if (JSON.stringify(total) !== JSON.stringify(expected)) {
       const missing = expected.filter((id) => !total.includes(id));
       const doubled = total.filter((id, i) => total[i - 1] === id);
       problems.push(
-        `${label(c)}: crash after ${JSON.stringify(state)}: missing ${missing.join(',') || '-'}, doubled ${doubled.join(',') || '-'}`,
+        `${label(c)}: crash after ${JSON.stringify(checkpoint.state)}: missing ${missing.join(',') || '-'}, doubled ${doubled.join(',') || '-'}`,
       );
     }
   }
@@ -363,15 +379,8 @@ describe('readAuditLogs after a crash at any checkpoint', () => {
     expect(checkpoints.some(({ state }) => (state.ahead?.length ?? 0) > 0)).toBe(true);
     const expected = sorted(rows.map((r) => r.resource.id));
     expect(sorted(idsOf(full.events))).toEqual(expected);
-    for (const { index, state } of checkpoints) {
-      const committed = idsOf(full.events.slice(0, index));
-      const resumed = await run(
-        new FakeRootly(rows, { order: 'ascending' }),
-        { start: at(state.created_at), deliveredAtStart: state.ids_at_created_at, ahead: state.ahead },
-        end,
-        sizes,
-      );
-      expect(sorted([...committed, ...idsOf(resumed.events)])).toEqual(expected);
+    for (const checkpoint of checkpoints) {
+      expect(await idsAfterCrashAt(full, checkpoint, new FakeRootly(rows, { order: 'ascending' }), end, sizes)).toEqual(expected);
     }
   });
 
@@ -397,15 +406,8 @@ describe('readAuditLogs after a crash at any checkpoint', () => {
       const recordEvents = full.events.map((event, index) => (event.kind === 'records' ? index : -1)).filter((index) => index >= 0);
       const midSync = checkpoints.filter(({ index }) => index > (recordEvents[0] as number) && index < (recordEvents.at(-1) as number));
       expect(midSync.length).toBeGreaterThanOrEqual(2);
-      for (const { index, state } of checkpoints) {
-        const committed = idsOf(full.events.slice(0, index));
-        const resumed = await run(
-          new FakeRootly(rows, { order }),
-          { start: at(state.created_at), deliveredAtStart: state.ids_at_created_at, ahead: state.ahead },
-          end,
-          sizes,
-        );
-        expect(sorted([...committed, ...idsOf(resumed.events)])).toEqual(expected);
+      for (const checkpoint of checkpoints) {
+        expect(await idsAfterCrashAt(full, checkpoint, new FakeRootly(rows, { order }), end, sizes)).toEqual(expected);
       }
     },
   );
@@ -443,14 +445,12 @@ describe('readAuditLogs after a crash at any checkpoint', () => {
     const end = at(RANGE_END);
     const sizes = { pageSize: 1, windowSizeMs: 60_000 };
     const full = await run(new FakeRootly(rows, { order: 'newest-first' }), { start: at(RANGE_START), deliveredAtStart: [] }, end, sizes);
-    for (const { index, state } of checkpointsOf(full.events)) {
-      const resumed = await run(
-        new FakeRootly(rows, { order: 'newest-first' }),
-        { start: at(state.created_at), deliveredAtStart: state.ids_at_created_at },
-        end,
-        sizes,
-      );
-      expect(sorted([...idsOf(full.events.slice(0, index)), ...idsOf(resumed.events)])).toEqual(['older', 'top-1', 'top-2']);
+    for (const checkpoint of checkpointsOf(full.events)) {
+      expect(await idsAfterCrashAt(full, checkpoint, new FakeRootly(rows, { order: 'newest-first' }), end, sizes)).toEqual([
+        'older',
+        'top-1',
+        'top-2',
+      ]);
     }
   });
   /*
@@ -480,9 +480,8 @@ describe('readAuditLogs after a crash at any checkpoint', () => {
     const sizes = { pageSize: 1, windowSizeMs: 60_000 };
     const full = await run(byListOrder, { start: at(RANGE_START), deliveredAtStart: [] }, end, sizes);
     expect(sorted(idsOf(full.events))).toEqual(['a', 'b', 'c']);
-    for (const { index, state } of checkpointsOf(full.events)) {
-      const resumed = await run(byListOrder, { start: at(state.created_at), deliveredAtStart: state.ids_at_created_at }, end, sizes);
-      expect(sorted([...idsOf(full.events.slice(0, index)), ...idsOf(resumed.events)])).toEqual(['a', 'b', 'c']);
+    for (const checkpoint of checkpointsOf(full.events)) {
+      expect(await idsAfterCrashAt(full, checkpoint, byListOrder, end, sizes)).toEqual(['a', 'b', 'c']);
     }
   });
 });
@@ -524,15 +523,8 @@ describe('readAuditLogs keeps every allowed window busy until the last page', ()
       expect(source.requests.length).toBeLessThanOrEqual(80 + 2 * stats.splits);
       const checkpoints = checkpointsOf(full.events);
       expect(checkpoints.at(-1)?.state).toEqual({ created_at: formatInstant(end), ids_at_created_at: [] });
-      for (const { index, state } of checkpoints) {
-        const committed = idsOf(full.events.slice(0, index));
-        const resumed = await run(
-          new FakeRootly(rows, { order }),
-          { start: at(state.created_at), deliveredAtStart: state.ids_at_created_at, ahead: state.ahead },
-          end,
-          sizes,
-        );
-        expect(sorted([...committed, ...idsOf(resumed.events)])).toEqual(expected);
+      for (const checkpoint of checkpoints) {
+        expect(await idsAfterCrashAt(full, checkpoint, new FakeRootly(rows, { order }), end, sizes)).toEqual(expected);
       }
     },
   );
@@ -575,6 +567,29 @@ describe('readAuditLogs keeps every allowed window busy until the last page', ()
 });
 
 describe('readAuditLogs edge cases', () => {
+  test('once a page came larger than asked for, windows are read one at a time', async () => {
+    const rows = Array.from({ length: 600 }, (_, i) => row(`l${i}`, BigInt(RANGE_START_MS) * NS_PER_MS + BigInt(i) * 33_333_333n));
+    const sizes = { pageSize: 7, windowSizeMs: 2000, concurrency: 4 };
+    const readWith = async (serverPageSize?: number) => {
+      const stats = newStreamStats();
+      const source = new FakeRootly(rows, { order: 'ascending', serverPageSize, latencyFor: (i) => (i * 7) % 5 });
+      const full = await run(
+        source,
+        { start: at(RANGE_START), deliveredAtStart: [] },
+        at(new Date(RANGE_START_MS + 20_000).toISOString()),
+        sizes,
+        stats,
+      );
+      return { stats, ids: sorted(idsOf(full.events)) };
+    };
+    const asked = await readWith();
+    const larger = await readWith(20);
+    expect(asked.stats.maxConcurrentWindows).toBe(4);
+    expect(larger.stats.pagesLargerThanAsked).toBeGreaterThan(0);
+    expect(larger.stats.maxConcurrentWindows).toBe(1);
+    expect(larger.ids).toEqual(sorted(rows.map((r) => r.resource.id)));
+  });
+
   test('a next link served twice stops the sync with a system_error instead of looping', async () => {
     const loop: PageSource = {
       fetchPage: async (request) => ({

@@ -1,7 +1,7 @@
 import { describe, expect, jest, test } from '@jest/globals';
 import { SortTrust, WindowCursor } from '../cursor/window-cursor.js';
 import { ConnectorError } from '../errors.js';
-import { AUDIT_KEYS, type AuditResource } from '../rootly/audits.js';
+import type { AuditResource } from '../rootly/audits.js';
 import type { PageSource } from './page-source.js';
 import { readWindow } from './window-reader.js';
 import {
@@ -12,10 +12,14 @@ import {
   C,
   completions,
   D,
+  FULL,
+  newCounters,
   read,
+  SHORT,
   sorted,
   trusted,
   WINDOW,
+  windowOptions,
   X,
   type Script,
   type WindowRun,
@@ -66,21 +70,8 @@ describe('readWindow: walks that would never end', () => {
     const source: PageSource<AuditResource> = {
       fetchPage: async () => ({ resources: [A], nextLink: 'https://rootly.test/p?b=2&a=1', selfLink: 'https://rootly.test/p?a=1&b=2' }),
     };
-    const cursor = new WindowCursor(WINDOW, [], trusted());
     const fetchPage = jest.spyOn(source, 'fetchPage');
-    const counters = { pages: 0, pagesLargerThanAsked: 0, skippedOutsideWindow: 0, skippedDuplicates: 0 };
-    const reading = readWindow(cursor, counters, {
-      pages: source,
-      keys: AUDIT_KEYS,
-      reportsEstimate: true,
-      progress: { morePages: true },
-      render: (r: AuditResource[]) => r,
-      pageSize: 2,
-      mayBeDense: false,
-      warn: () => undefined,
-      signal: new AbortController().signal,
-      emit: async () => undefined,
-    });
+    const reading = readWindow(new WindowCursor(WINDOW, [], trusted()), newCounters(), windowOptions(source));
     await expect(reading).rejects.toMatchObject({ failureType: 'system_error', message: expect.stringMatching(/already followed/) });
     expect(fetchPage).toHaveBeenCalledTimes(1);
   });
@@ -91,44 +82,30 @@ describe('readWindow: walks that would never end', () => {
     const source: PageSource<AuditResource> = {
       fetchPage: async () => ({ resources: [[A], [B], [C]][request] ?? [], nextLink: links[request++] ?? null }),
     };
-    const counters = { pages: 0, pagesLargerThanAsked: 0, skippedOutsideWindow: 0, skippedDuplicates: 0 };
     const emitted: string[] = [];
-    await readWindow(new WindowCursor(WINDOW, [], trusted()), counters, {
-      pages: source,
-      keys: AUDIT_KEYS,
-      reportsEstimate: true,
-      progress: { morePages: true },
-      render: (r: AuditResource[]) => r,
-      pageSize: 1,
-      mayBeDense: false,
-      warn: () => undefined,
-      signal: new AbortController().signal,
-      emit: async (event) => {
-        if (event.kind === 'records') emitted.push(...event.records.map((r) => r.id));
-      },
-    });
+    await readWindow(
+      new WindowCursor(WINDOW, [], trusted()),
+      newCounters(),
+      windowOptions(source, {
+        pageSize: 1,
+        emit: async (event) => {
+          if (event.kind === 'records') emitted.push(...event.records.map((r) => r.id));
+        },
+      }),
+    );
     expect(emitted).toEqual(['a', 'b', 'c']);
   });
 });
 
 describe('readWindow: what the sync is told', () => {
   test('the reported total is told once per window, also when the window is read again', async () => {
-    const run = await read([
-      {
-        pages: [
-          [A, B],
-          [C, D],
-        ],
-        total: 5,
-      },
-      { pages: [[A, B], [X, C], [D]], total: 5 },
-    ]);
+    const run = await read([SHORT, FULL]);
     expect(reportedEvents(run)).toEqual([{ kind: 'reported', total: 5 }]);
     expect(run.warnings.join('\n')).toContain('[2025-04-02T20:00:00Z, 2025-04-02T21:00:00Z)');
   });
 
   test('the reported total is told before the first records, so that the estimate leads the records', async () => {
-    const run = await read([{ pages: [[A, B], [X, C], [D]], total: 5 }]);
+    const run = await read([FULL]);
     expect(run.events[0]).toEqual({ kind: 'reported', total: 5 });
   });
 
@@ -182,19 +159,7 @@ describe('readWindow: a window grown over empty history', () => {
   });
 
   test('is not handed back as dense halfway through being read again', async () => {
-    const run = await read(
-      [
-        {
-          pages: [
-            [A, B],
-            [C, D],
-          ],
-          total: 5,
-        },
-        dense(20_001),
-      ],
-      { mayBeDense: true },
-    );
+    const run = await read([SHORT, dense(20_001)], { mayBeDense: true });
     expect(run.events.some((e) => e.kind === 'dense')).toBe(false);
   });
 });
@@ -202,19 +167,7 @@ describe('readWindow: a window grown over empty history', () => {
 describe('readWindow and the sort trust', () => {
   test('a window read again does not cost the sync its sort trust: it only goes without positions', async () => {
     const trust = trusted();
-    const run = await read(
-      [
-        {
-          pages: [
-            [A, B],
-            [C, D],
-          ],
-          total: 5,
-        },
-        { pages: [[A, B], [X, C], [D]], total: 5 },
-      ],
-      { trust },
-    );
+    const run = await read([SHORT, FULL], { trust });
     expect(run.failure).toBeUndefined();
     expect(trust.trusted).toBe(true);
   });

@@ -2,7 +2,7 @@ import { compareInstants, parseInstant, type Instant } from '../cursor/instant.j
 import { SortTrust, WindowCursor } from '../cursor/window-cursor.js';
 import { AUDIT_KEYS, type AuditResource } from '../rootly/audits.js';
 import type { Page, PageRequest, PageSource } from './page-source.js';
-import { readWindow, type WindowCounters, type WindowEvent } from './window-reader.js';
+import { readWindow, type WindowCounters, type WindowEvent, type WindowReadOptions } from './window-reader.js';
 
 /*
  * One window read from a scripted in-memory source. Each reading of the window (a request without a
@@ -71,6 +71,37 @@ export const trusted = (): SortTrust => {
   return trust;
 };
 
+/** A reading of the window that serves four of its five records: the server reported 5. */
+export const SHORT: Script = {
+  pages: [
+    [A, B],
+    [C, D],
+  ],
+  total: 5,
+};
+/** A reading of the window that serves all five records it reported. */
+export const FULL: Script = { pages: [[A, B], [X, C], [D]], total: 5 };
+
+export const newCounters = (): WindowCounters => ({ pages: 0, pagesLargerThanAsked: 0, skippedOutsideWindow: 0, skippedDuplicates: 0 });
+
+/** readWindow's options as these tests read a window (audits, pages of two, the total reported); `overrides` replace any. */
+export const windowOptions = (
+  pages: PageSource<AuditResource>,
+  overrides: Partial<WindowReadOptions<AuditResource, AuditResource[]>> = {},
+): WindowReadOptions<AuditResource, AuditResource[]> => ({
+  pages,
+  keys: AUDIT_KEYS,
+  reportsEstimate: true,
+  progress: { morePages: true },
+  render: (resources) => resources,
+  pageSize: 2,
+  mayBeDense: false,
+  warn: () => undefined,
+  signal: new AbortController().signal,
+  emit: async () => undefined,
+  ...overrides,
+});
+
 export interface WindowRun {
   events: Array<WindowEvent<AuditResource[]>>;
   emitted: string[];
@@ -106,33 +137,31 @@ export async function read(scripts: Script[], options: ReadOptions = {}): Promis
     emitted: [],
     claimedBeforeEmitted: [],
     warnings: [],
-    counters: { pages: 0, pagesLargerThanAsked: 0, skippedOutsideWindow: 0, skippedDuplicates: 0 },
+    counters: newCounters(),
     source,
   };
   const cursor = new WindowCursor(WINDOW, options.deliveredAtStart ?? [], options.trust ?? trusted());
-  const reading = readWindow(cursor, run.counters, {
-    pages: source,
-    keys: AUDIT_KEYS,
-    reportsEstimate: true,
-    progress: { morePages: true },
-    render: (resources: AuditResource[]) => resources,
-    pageSize: 2,
-    mayBeDense: options.mayBeDense ?? false,
-    warn: (message) => run.warnings.push(message),
-    signal: stop.signal,
-    emit: async (event) => {
-      run.events.push(event);
-      if (event.kind !== 'records') return;
-      run.emitted.push(...event.records.map((r) => r.id));
-      const position = event.position;
-      if (!position) return;
-      const covered = ALL.filter((r) => {
-        const vs = compareInstants(at(r.attributes.created_at), position.instant);
-        return vs < 0 || (vs === 0 && position.ids.includes(r.id));
-      });
-      run.claimedBeforeEmitted.push(...covered.map((r) => r.id).filter((id) => !run.emitted.includes(id)));
-    },
-  });
+  const reading = readWindow(
+    cursor,
+    run.counters,
+    windowOptions(source, {
+      mayBeDense: options.mayBeDense ?? false,
+      warn: (message) => run.warnings.push(message),
+      signal: stop.signal,
+      emit: async (event) => {
+        run.events.push(event);
+        if (event.kind !== 'records') return;
+        run.emitted.push(...event.records.map((r) => r.id));
+        const position = event.position;
+        if (!position) return;
+        const covered = ALL.filter((r) => {
+          const vs = compareInstants(at(r.attributes.created_at), position.instant);
+          return vs < 0 || (vs === 0 && position.ids.includes(r.id));
+        });
+        run.claimedBeforeEmitted.push(...covered.map((r) => r.id).filter((id) => !run.emitted.includes(id)));
+      },
+    }),
+  );
   await reading.catch((error: unknown) => (run.failure = error));
   return run;
 }

@@ -1,6 +1,6 @@
 import { describe, expect, test } from '@jest/globals';
 import { ConnectorError } from '../errors.js';
-import { A, ALL, B, C, completions, D, read, sorted, X, type WindowRun } from './window-reader.test-support.js';
+import { A, ALL, B, C, completions, D, FULL, read, SHORT, sorted, X, type WindowRun } from './window-reader.test-support.js';
 
 /** How often the window was read again from its first page. */
 const rereads = (run: WindowRun): number => run.source.requests.filter((r) => r.link === undefined).length - 1;
@@ -12,16 +12,7 @@ function expectAllOnce(run: WindowRun): void {
 
 describe('readWindow: a window whose pages hold fewer records than reported', () => {
   test('is read again, and every record is delivered once before the window counts as complete', async () => {
-    const run = await read([
-      {
-        pages: [
-          [A, B],
-          [C, D],
-        ],
-        total: 5,
-      },
-      { pages: [[A, B], [X, C], [D]], total: 5 },
-    ]);
+    const run = await read([SHORT, FULL]);
     expectAllOnce(run);
     expect(run.events.at(-1)).toEqual({ kind: 'complete', emitted: 5 });
     expect(completions(run)).toBe(1);
@@ -31,16 +22,9 @@ describe('readWindow: a window whose pages hold fewer records than reported', ()
   });
 
   test('is read a third time when the second reading is short too', async () => {
-    const short = {
-      pages: [
-        [A, B],
-        [C, D],
-      ],
-      total: 5,
-    };
     const run = await read([
-      short,
-      short,
+      SHORT,
+      SHORT,
       {
         pages: [
           [A, B, X],
@@ -56,15 +40,7 @@ describe('readWindow: a window whose pages hold fewer records than reported', ()
   });
 
   test('short in each of three readings, fails the sync as transient and never counts the window complete', async () => {
-    const run = await read([
-      {
-        pages: [
-          [A, B],
-          [C, D],
-        ],
-        total: 5,
-      },
-    ]);
+    const run = await read([SHORT]);
     expect(run.failure).toBeInstanceOf(ConnectorError);
     expect((run.failure as ConnectorError).failureType).toBe('transient_error');
     expect((run.failure as ConnectorError).message).toMatch(/reported 5 .* only 4/);
@@ -73,21 +49,14 @@ describe('readWindow: a window whose pages hold fewer records than reported', ()
   });
 
   test('served in full the first time, is read once', async () => {
-    const run = await read([{ pages: [[A, B], [X, C], [D]], total: 5 }]);
+    const run = await read([FULL]);
     expect(rereads(run)).toBe(0);
     expect(run.source.requests.filter((r) => r.link === undefined)).toHaveLength(1);
     expectAllOnce(run);
   });
 
   test('without a reported total, is read once: there is nothing to compare against', async () => {
-    const run = await read([
-      {
-        pages: [
-          [A, B],
-          [C, D],
-        ],
-      },
-    ]);
+    const run = await read([{ pages: SHORT.pages }]);
     expect(rereads(run)).toBe(0);
     expect(completions(run)).toBe(1);
   });
@@ -112,7 +81,7 @@ describe('readWindow: an empty page that still links on', () => {
   });
 
   test('at the end of the walk is harmless: the window completes with every record', async () => {
-    const run = await read([{ pages: [[A, B], [X, C], [D]], total: 5, emptyTail: true }]);
+    const run = await read([{ ...FULL, emptyTail: true }]);
     expectAllOnce(run);
     expect(completions(run)).toBe(1);
   });
@@ -120,7 +89,7 @@ describe('readWindow: an empty page that still links on', () => {
 
 describe('readWindow: positions while the order is trusted', () => {
   test('each page is confirmed by the next, and every position covers only records already emitted', async () => {
-    const run = await read([{ pages: [[A, B], [X, C], [D]], total: 5 }]);
+    const run = await read([FULL]);
     const positions = run.events.filter((e) => e.kind === 'records' && e.position !== undefined);
     expect(positions.length).toBeGreaterThan(0);
     expect(run.claimedBeforeEmitted).toEqual([]);

@@ -1,4 +1,4 @@
-import { CATALOG, errorTraces, records, runConnector, stateMessages, type RunResult } from '../helpers/connector.js';
+import { CATALOG, errorTraces, records, runConnector, stateFile, stateMessages, type RunResult } from '../helpers/connector.js';
 import { API_KEY } from '../helpers/fixtures.js';
 
 const GOOD = { api_key: API_KEY, use_synthetic_data: true, backfill_start_time: '2026-11-25T00:00:00Z' };
@@ -93,9 +93,7 @@ describe('bad input gets a config_error naming what is wrong', () => {
 
   test('state: a far-future cursor gives 0 records and one STATE', async () => {
     const state = { created_at: '2999-01-01T00:00:00Z', ids_at_created_at: [] };
-    const result = await readWith({
-      state: [{ type: 'STREAM', stream: { stream_descriptor: { name: 'audit_logs' }, stream_state: state } }],
-    });
+    const result = await readWith({ state: stateFile(state) });
     expect(result.exitCode).toBe(0);
     expect(records(result)).toHaveLength(0);
     expect(stateMessages(result)).toHaveLength(1);

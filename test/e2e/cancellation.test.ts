@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, test } from '@jest/globals';
 import type { MockRootly } from '../../mock-rootly/src/index.js';
-import { CATALOG, errorTraces, runConnector, type RunResult } from '../helpers/connector.js';
+import { errorTraces, runRead, type RunResult } from '../helpers/connector.js';
 import { dataset, expectNoSecret, mockConfig, mockRootly } from '../helpers/fixtures.js';
 
 const STALL_MS = 45_000;
@@ -22,10 +22,7 @@ describe('stopping a sync', () => {
     });
     const config = mockConfig(mock, { page_size: 10, window_size_hours: 1, request_timeout_seconds: 60 });
     const started = Date.now();
-    const result: RunResult = await runConnector(['read', '--config', '{config}', '--catalog', '{catalog}'], {
-      files: { config, catalog: CATALOG() },
-      timeoutMs: 90_000,
-    });
+    const result: RunResult = await runRead(config, { timeoutMs: 90_000 });
     const elapsedMs = Date.now() - started;
     expect(result.exitCode).toBe(1);
     expect(errorTraces(result)).toEqual([

@@ -6,44 +6,15 @@
  */
 import { generateDataset, type MockRootly } from '../../mock-rootly/src/index.js';
 import type { AuditResource } from '../../src/rootly/audits.js';
-import { CATALOG, records, runConnector, type RunResult } from '../helpers/connector.js';
-import { dataset, duplicates, mockConfig, mockRootly } from '../helpers/fixtures.js';
+import { lastState, logMessages, records, runRead } from '../helpers/connector.js';
+import { dataset, duplicates, liveWriter, mockConfig, mockRootly } from '../helpers/fixtures.js';
 
-const read = (config: unknown, state?: unknown): Promise<RunResult> =>
-  runConnector(['read', '--config', '{config}', '--catalog', '{catalog}', ...(state ? ['--state', '{state}'] : [])], {
-    files: {
-      config,
-      catalog: CATALOG(),
-      ...(state ? { state: [{ type: 'STREAM', stream: { stream_descriptor: { name: 'audit_logs' }, stream_state: state } }] } : {}),
-    },
-  });
-
-const lastState = (result: RunResult): { created_at: string } | undefined =>
-  (
-    result.messages.filter((m) => m.type === 'STATE').at(-1) as unknown as
-      { state: { stream: { stream_state: { created_at: string } } } } | undefined
-  )?.state.stream.stream_state;
-const logs = (result: RunResult): string[] =>
-  result.messages.filter((m) => m.type === 'LOG').map((m) => (m as unknown as { log: { message: string } }).log.message);
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+/** Ids of the records written while the syncs run. */
+const FIRST_LIVE_ID = 900_000_000;
 
 let mock: MockRootly | undefined;
 afterEach(async () => mock?.close());
-
-/** Writes one record every 15 ms, stamped by the server's clock, until stopped. */
-function liveWriter(server: MockRootly, offsetMs: number, written: AuditResource[]): () => void {
-  let id = 900_000_000;
-  const timer = setInterval(() => {
-    id += 1;
-    written.push({
-      id: String(id),
-      type: 'audits',
-      attributes: { event: 'create', item_type: 'Incident', created_at: new Date(Date.now() + offsetMs).toISOString(), id },
-    });
-    server.setDataset(written);
-  }, 15);
-  return () => clearInterval(timer);
-}
 
 describe("exactly once against a live server whose clock differs from the connector's", () => {
   test.each([
@@ -62,15 +33,20 @@ describe("exactly once against a live server whose clock differs from the connec
     });
     mock = await mockRootly({ dataset: written, clockOffsetMs: offsetMs, maxPageSize: 50 });
     const config = mockConfig(mock, { backfill_start_time: new Date(Date.now() - 7 * 3_600_000).toISOString(), window_size_hours: 2 });
-    const stop = liveWriter(mock, offsetMs, written);
+    // One record every 15 ms, stamped by the server's clock.
+    const stop = liveWriter(mock, written, {
+      firstId: FIRST_LIVE_ID,
+      everyMs: 15,
+      createdAt: () => new Date(Date.now() + offsetMs).toISOString(),
+    });
     const delivered: string[] = [];
     const clockLogs: string[] = [];
-    let state: { created_at: string } | undefined;
+    let state: unknown;
     try {
       for (let sync = 0; sync < 3; sync += 1) {
-        const result = await read(config, state);
+        const result = await runRead(config, { state });
         expect({ exit: result.exitCode, stderr: result.stderr }).toEqual({ exit: 0, stderr: '' });
-        clockLogs.push(...logs(result).filter((message) => /clock/.test(message)));
+        clockLogs.push(...logMessages(result).filter((message) => /clock/.test(message)));
         delivered.push(...records(result).map((r) => r.id));
         state = lastState(result);
         await sleep(200);
@@ -78,7 +54,7 @@ describe("exactly once against a live server whose clock differs from the connec
     } finally {
       stop();
     }
-    const final = await read(config, state);
+    const final = await runRead(config, { state });
     delivered.push(...records(final).map((r) => r.id));
     const cursor = Date.parse(lastState(final)?.created_at ?? '');
     const expected = written.filter((r) => Date.parse(r.attributes.created_at) < cursor).map((r) => r.id);
@@ -88,19 +64,22 @@ describe("exactly once against a live server whose clock differs from the connec
     // The syncs that asked Rootly said how far apart the clocks are (one with nothing to read asks nothing).
     expect(clockLogs.length).toBeGreaterThan(0);
     expect(clockLogs).toEqual(clockLogs.map(() => expect.stringMatching(warning)));
-    // The syncs did read records written while they ran, when the bound allowed it.
-    const live = written.filter((r) => Number(r.id) > 900_000_000).length;
+    // The syncs did read records written while they ran when Rootly's clock bounded them (the
+    // connector's is ahead); behind, the local clock keeps Rootly's last 90 s for a later sync.
+    const live = written.filter((r) => Number(r.id) > FIRST_LIVE_ID).length;
+    const liveDelivered = delivered.filter((id) => Number(id) > FIRST_LIVE_ID).length;
     console.log(
-      `${_label}: ${written.length} records written (${live} while syncing), ${delivered.length} delivered, cursor ${lastState(final)?.created_at}`,
+      `${_label}: ${written.length} records written (${live} while syncing), ${delivered.length} delivered (${liveDelivered} of those written while syncing), cursor ${lastState(final)?.created_at}`,
     );
+    expect({ liveDelivered: liveDelivered > 0 }).toEqual({ liveDelivered: offsetMs < 0 });
   });
 
   test('an answer without a Date header: the local clock bounds the sync, which says so', async () => {
     const data = dataset(60);
     mock = await mockRootly({ dataset: data, omitDateHeader: true });
-    const result = await read(mockConfig(mock));
+    const result = await runRead(mockConfig(mock));
     expect(result.exitCode).toBe(0);
     expect(records(result)).toHaveLength(60);
-    expect(logs(result)).toContain("Rootly's answer carries no Date header: this sync is bounded by the local clock only.");
+    expect(logMessages(result)).toContain("Rootly's answer carries no Date header: this sync is bounded by the local clock only.");
   });
 });

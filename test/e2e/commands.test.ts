@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { CATALOG, errorTraces, records, runConnector, states, streamStatuses, type RunResult } from '../helpers/connector.js';
+import { errorTraces, records, runConnector, runRead, states, streamStatuses, type RunResult } from '../helpers/connector.js';
 import { API_KEY } from '../helpers/fixtures.js';
 
 const spec = JSON.parse(readFileSync(new URL('../../spec.json', import.meta.url), 'utf8')) as Record<string, unknown>;
@@ -63,10 +63,7 @@ describe('spec, discover and check', () => {
 });
 
 describe('synthetic data', () => {
-  const read = (config: unknown, state?: unknown): Promise<RunResult> =>
-    runConnector(['read', '--config', '{config}', '--catalog', '{catalog}', ...(state ? ['--state', '{state}'] : [])], {
-      files: { config, catalog: CATALOG(), ...(state ? { state } : {}) },
-    });
+  const read = (config: unknown, state?: unknown): Promise<RunResult> => runRead(config, { state });
 
   test('the same time range always yields the same records, and a resumed sync adds only newer ones', async () => {
     const run1 = await read(SYNTHETIC);
@@ -82,7 +79,7 @@ describe('synthetic data', () => {
     expect(before(run1).length).toBeGreaterThan(500);
     expect(before(run2)).toEqual(before(run1));
     const last = states(run1).at(-1);
-    const resumed = await read(SYNTHETIC, [{ type: 'STREAM', stream: { stream_descriptor: { name: 'audit_logs' }, stream_state: last } }]);
+    const resumed = await read(SYNTHETIC, last);
     expect(resumed.exitCode).toBe(0);
     const firstIds = new Set(records(run1).map((r) => r.id));
     expect(records(resumed).filter((r) => firstIds.has(r.id))).toEqual([]);

@@ -1,9 +1,8 @@
 import type { FaultKind, MockRootly } from '../../mock-rootly/src/index.js';
-import { CATALOG, errorTraces, records, runConnector, stateMessages, streamStatuses, type RunResult } from '../helpers/connector.js';
+import { errorTraces, records, runConnector, runRead, stateMessages, streamStatuses, type RunResult } from '../helpers/connector.js';
 import { API_KEY, dataset, duplicates, expectNoSecret, mockConfig, mockRootly, sortedIds } from '../helpers/fixtures.js';
 
-const read = (config: unknown): Promise<RunResult> =>
-  runConnector(['read', '--config', '{config}', '--catalog', '{catalog}', '--debug'], { files: { config, catalog: CATALOG() } });
+const read = (config: unknown): Promise<RunResult> => runRead(config, { debug: true });
 const check = (config: unknown): Promise<RunResult> => runConnector(['check', '--config', '{config}', '--debug'], { files: { config } });
 
 const connectionStatus = (result: RunResult): { status: string; message?: string } => {

@@ -1,15 +1,9 @@
 import type { MockRootly } from '../../mock-rootly/src/index.js';
-import { CATALOG, errorTraces, records, runConnector, streamStatuses } from '../helpers/connector.js';
+import { errorTraces, logMessages, records, runRead as read, streamStatuses } from '../helpers/connector.js';
 import { dataset, duplicates, expectNoSecret, mockConfig, mockRootly, sortedIds } from '../helpers/fixtures.js';
 
 let mock: MockRootly;
 afterEach(async () => mock?.close());
-
-const logs = (result: Awaited<ReturnType<typeof runConnector>>): string[] =>
-  result.messages.filter((m) => m.type === 'LOG').map((m) => (m as unknown as { log: { message: string } }).log.message);
-
-const read = (config: Record<string, unknown>, timeoutMs = 60_000) =>
-  runConnector(['read', '--config', '{config}', '--catalog', '{catalog}'], { files: { config, catalog: CATALOG() }, timeoutMs });
 
 describe("the server's own rate-limit window", () => {
   test('a window shorter than a minute, stated in the quota-policy form, is kept to and used: no 429, nothing lost or repeated', async () => {
@@ -48,7 +42,7 @@ describe("the server's own rate-limit window", () => {
     expect(sortedIds(records(result))).toEqual(sortedIds(data));
     expect(mock.requests.filter((r) => r.status === 429)).toHaveLength(0);
     expect(
-      logs(result).some((message) =>
+      logMessages(result).some((message) =>
         /Requests to Rootly wait \d+(\.\d)? s: Rootly's remaining rate-limit allowance is spent/.test(message),
       ),
     ).toBe(true);

@@ -1,5 +1,5 @@
 import type { MockRootly } from '../../mock-rootly/src/index.js';
-import { CATALOG, records, runConnector } from '../helpers/connector.js';
+import { records, runRead } from '../helpers/connector.js';
 import { dataset, duplicates, expectNoSecret, mockConfig, mockRootly, sortedIds } from '../helpers/fixtures.js';
 
 let mock: MockRootly;
@@ -19,10 +19,7 @@ describe('the proactive limiter', () => {
       window_size_hours: 1,
       backfill_start_time: new Date(Date.now() - 41 * 3_600_000).toISOString(),
     });
-    const result = await runConnector(['read', '--config', '{config}', '--catalog', '{catalog}'], {
-      files: { config, catalog: CATALOG() },
-      timeoutMs: 150_000,
-    });
+    const result = await runRead(config, { timeoutMs: 150_000 });
     expect(result.exitCode).toBe(0);
     expect(duplicates(records(result).map((r) => r.id))).toEqual([]);
     expect(sortedIds(records(result))).toEqual(sortedIds(data));

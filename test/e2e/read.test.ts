@@ -1,9 +1,10 @@
 import { generateDataset, type MockRootly } from '../../mock-rootly/src/index.js';
 import {
-  CATALOG,
   committedRecords,
+  lastState,
+  logMessages,
   records,
-  runConnector,
+  runRead,
   stateMessages,
   states,
   streamStatuses,
@@ -13,13 +14,7 @@ import { dataset, duplicates, expectNoSecret, HOUR, mockConfig, mockRootly, sort
 import type { AuditResource } from '../../src/rootly/audits.js';
 
 const read = (config: unknown, state?: unknown, syncMode: 'incremental' | 'full_refresh' = 'incremental'): Promise<RunResult> =>
-  runConnector(['read', '--config', '{config}', '--catalog', '{catalog}', ...(state ? ['--state', '{state}'] : [])], {
-    files: { config, catalog: CATALOG(syncMode), ...(state ? { state } : {}) },
-  });
-
-const asStateFile = (state: unknown): unknown => [
-  { type: 'STREAM', stream: { stream_descriptor: { name: 'audit_logs' }, stream_state: state } },
-];
+  runRead(config, { state, syncMode });
 
 let mock: MockRootly;
 afterEach(async () => mock?.close());
@@ -47,10 +42,7 @@ describe('read against the mock Rootly server', () => {
       0,
     );
     expect(counted).toBe(data.length);
-    const summary = result.messages
-      .filter((m) => m.type === 'LOG')
-      .map((m) => (m as unknown as { log: { message: string } }).log.message)
-      .find((t) => t.startsWith('Sync of'));
+    const summary = logMessages(result).find((t) => t.startsWith('Sync of'));
     expect(summary).toMatch(/700 records, \d+ pages, \d+ windows \(up to \d+ at once\), 0 retries, .* new cursor /);
     // The request carried the key only as a Bearer header, and asked for ascending order.
     expect(mock.requests.every((r) => r.authorization === 'valid' && !r.url.includes(API_KEY_PART))).toBe(true);
@@ -100,10 +92,10 @@ describe('read against the mock Rootly server', () => {
     }));
     mock.setDataset([...first, ...later]);
     await new Promise((resolve) => setTimeout(resolve, Math.max(0, firstEnd + 2000 - Date.now())));
-    const run2 = await read(config, asStateFile(states(run1).at(-1)));
+    const run2 = await read(config, lastState(run1));
     expect(run2.exitCode).toBe(0);
     expect(sortedIds(records(run2))).toEqual(sortedIds(later));
-    const run3 = await read(config, asStateFile(states(run2).at(-1)));
+    const run3 = await read(config, lastState(run2));
     expect(records(run3)).toHaveLength(0);
     expect(stateMessages(run3).length).toBeGreaterThanOrEqual(1);
   });
@@ -122,7 +114,7 @@ describe('read against the mock Rootly server', () => {
   test('a far-future state gives 0 records and one STATE carrying it unchanged', async () => {
     mock = await mockRootly({ dataset: dataset(50) });
     const future = { created_at: '2999-12-31T00:00:00Z', ids_at_created_at: [] };
-    const result = await read(mockConfig(mock), asStateFile(future));
+    const result = await read(mockConfig(mock), future);
     expect(result.exitCode).toBe(0);
     expect(records(result)).toHaveLength(0);
     expect(states(result)).toEqual([future]);
@@ -173,7 +165,7 @@ async function expectExactlyOnceFromEveryCheckpoint(full: RunResult, data: Audit
     committed = [...committed, ...pending];
     pending = [];
     const state = (message as unknown as { state: { stream: { stream_state: unknown } } }).state.stream.stream_state;
-    const resumed = await read(config, asStateFile(state));
+    const resumed = await read(config, state);
     expect(resumed.exitCode).toBe(0);
     const union = [...committed, ...committedRecords(resumed).map((r) => r.id)];
     expect(duplicates(union)).toEqual([]);

@@ -101,6 +101,30 @@ export const CATALOG = (syncMode: 'incremental' | 'full_refresh' = 'incremental'
   ],
 });
 
+/** Airbyte's per-stream state file around one stream state. */
+export const stateFile = (streamState: unknown): unknown => [
+  { type: 'STREAM', stream: { stream_descriptor: { name: 'audit_logs' }, stream_state: streamState } },
+];
+
+export interface ReadOptions extends Omit<RunOptions, 'files'> {
+  /** The stream state to resume from (written as Airbyte's state file). */
+  state?: unknown;
+  debug?: boolean;
+  syncMode?: 'incremental' | 'full_refresh';
+}
+
+/** `read` of the audit_logs stream with this config, from a stream state when given. */
+export function runRead(config: unknown, options: ReadOptions = {}): Promise<RunResult> {
+  const { state, debug, syncMode, ...rest } = options;
+  const args = ['read', '--config', '{config}', '--catalog', '{catalog}'];
+  if (state !== undefined) args.push('--state', '{state}');
+  if (debug) args.push('--debug');
+  return runConnector(args, {
+    ...rest,
+    files: { config, catalog: CATALOG(syncMode), ...(state !== undefined ? { state: stateFile(state) } : {}) },
+  });
+}
+
 export const records = (result: RunResult): Array<{ id: string; created_at: string }> =>
   result.messages
     .filter((m) => m.type === 'RECORD')
@@ -114,6 +138,9 @@ export const states = (result: RunResult): Array<{ created_at: string; ids_at_cr
         (m as unknown as { state: { stream: { stream_state: { created_at: string; ids_at_created_at: string[] } } } }).state.stream
           .stream_state,
     );
+
+/** The stream state of the last STATE message printed, if any. */
+export const lastState = (result: RunResult): ReturnType<typeof states>[number] | undefined => states(result).at(-1);
 
 export const stateMessages = (result: RunResult): AirbyteMessageJson[] => result.messages.filter((m) => m.type === 'STATE');
 
@@ -146,4 +173,13 @@ export function committedRecords(result: RunResult): Array<{ id: string; created
     }
   }
   return committed;
+}
+
+/** The messages of the LOG lines, of one level or of all. */
+export function logMessages(result: RunResult, level?: string): string[] {
+  return result.messages
+    .filter((m) => m.type === 'LOG')
+    .map((m) => (m as unknown as { log: { level: string; message: string } }).log)
+    .filter((log) => level === undefined || log.level === level)
+    .map((log) => log.message);
 }

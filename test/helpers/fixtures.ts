@@ -28,6 +28,28 @@ export function mockConfig(mock: MockRootly, overrides: Record<string, unknown> 
   };
 }
 
+/**
+ * Writes one record every `everyMs` into `written` and the mock, ids counting up from `firstId`,
+ * stamped by `createdAt` (the server's clock), until the returned function is called.
+ */
+export function liveWriter(
+  mock: MockRootly,
+  written: AuditResource[],
+  options: { firstId: number; everyMs: number; createdAt: () => string },
+): () => void {
+  let id = options.firstId;
+  const timer = setInterval(() => {
+    id += 1;
+    written.push({
+      id: String(id),
+      type: 'audits',
+      attributes: { event: 'create', item_type: 'Incident', created_at: options.createdAt(), id },
+    });
+    mock.setDataset(written);
+  }, options.everyMs);
+  return () => clearInterval(timer);
+}
+
 export function expectNoSecret(result: RunResult): void {
   expect(result.stdout.includes(API_KEY)).toBe(false);
   expect(result.stderr.includes(API_KEY)).toBe(false);

@@ -16,7 +16,8 @@ import {
   type MockRootlyOptions,
 } from '../../mock-rootly/src/index.js';
 import type { AuditResource } from '../../src/rootly/audits.js';
-import { errorTraces } from '../helpers/connector.js';
+import { errorTraces, lastState } from '../helpers/connector.js';
+import { liveWriter } from '../helpers/fixtures.js';
 import {
   FAILURE_OF,
   HOUR,
@@ -28,7 +29,6 @@ import {
   firedKinds,
   floorHour,
   idDiff,
-  lastState,
   readSync,
   recordIds,
   rng,
@@ -36,7 +36,6 @@ import {
   scenarioPool,
   secretForms,
   seedFrom,
-  stateFile,
   type Verdict,
 } from './support.js';
 
@@ -332,7 +331,7 @@ describe('records that become visible late', () => {
         expect(recordIds(first).filter((id) => Number(id) >= 90_000_000)).toEqual([]);
         // Wait until the hidden records are visible and past the next sync's settle delay.
         await new Promise((resolve) => setTimeout(resolve, Math.max(0, born + settleMs + 2_000 - Date.now())));
-        const second = await readSync(config, { state: stateFile(lastState(first)), debug: false });
+        const second = await readSync(config, { state: lastState(first), debug: false });
         expectNoLeak(second, key, 'late: second sync');
         expect({ exit: second.exitCode, errors: errorTraces(second) }).toEqual({ exit: 0, errors: [] });
         expect(idDiff(datasetIds(late), recordIds(second))).toEqual({ missing: [], unexpected: [], duplicated: [] });
@@ -375,16 +374,11 @@ describe('a server clock ahead of or behind the connector, with records written 
         { kind: 'repeat-records', rate: random.between(0.02, 0.06) },
       ];
       const mock = await startMockRootly({ apiKey: key, dataset: written, clockOffsetMs: offsetMs, maxPageSize: 9, seed, faults });
-      let id = 95_000_000;
-      const writer = setInterval(() => {
-        id += 1;
-        written.push({
-          id: String(id),
-          type: 'audits',
-          attributes: { event: 'create', created_at: formatWithOffset(serverNow(), random.pick([0, 330, -420])), id },
-        });
-        mock.setDataset(written);
-      }, 20);
+      const stopWriting = liveWriter(mock, written, {
+        firstId: 95_000_000,
+        everyMs: 20,
+        createdAt: () => formatWithOffset(serverNow(), random.pick([0, 330, -420])),
+      });
       try {
         const config = {
           api_key: key,
@@ -399,8 +393,8 @@ describe('a server clock ahead of or behind the connector, with records written 
         const delivered: string[] = [];
         let state: unknown;
         for (let sync = 0; sync < 4; sync += 1) {
-          if (sync === 3) clearInterval(writer);
-          const result = await readSync(config, { ...(state !== undefined ? { state: stateFile(state) } : {}), timeoutMs: 60_000 });
+          if (sync === 3) stopWriting();
+          const result = await readSync(config, { state, timeoutMs: 60_000 });
           expectNoLeak(result, key, `${label} sync ${sync + 1}`);
           // As a destination keeps them: all of a finished sync, only what a state followed of a failed one.
           delivered.push(...(result.exitCode === 0 ? recordIds(result) : committedIds(result)));
@@ -416,7 +410,7 @@ describe('a server clock ahead of or behind the connector, with records written 
           `${label.padEnd(52)} seed=${seed} written=${written.length} delivered=${delivered.length} fired=[${[...firedKinds(mock)].join(',')}]`,
         );
       } finally {
-        clearInterval(writer);
+        stopWriting();
         await mock.close();
       }
     });

@@ -8,7 +8,7 @@
  * The seed is random unless CRASH_SEED is set; it is printed first so that a failure replays.
  */
 import { generateDataset, startMockRootly, type FaultKind, type FaultRule } from '../../mock-rootly/src/index.js';
-import { errorTraces } from '../helpers/connector.js';
+import { errorTraces, lastState } from '../helpers/connector.js';
 import {
   HOUR,
   committedIds,
@@ -18,14 +18,12 @@ import {
   firedKinds,
   floorHour,
   idDiff,
-  lastState,
   readSync,
   recordIds,
   rng,
   scenarioKey,
   secretForms,
   seedFrom,
-  stateFile,
   type ChaosRun,
 } from './support.js';
 
@@ -129,7 +127,7 @@ test.each(['honour', 'newest-first'] as const)(
           else kill = { killAtLine: random.int(1, Math.max(4, Math.floor((2 * remaining) / killsLeft) + 12)) };
         }
         const result: ChaosRun = await readSync(config, {
-          ...(state !== undefined ? { state: stateFile(state) } : {}),
+          state,
           ...kill,
           debug: run % 3 === 0,
           timeoutMs: 120_000,

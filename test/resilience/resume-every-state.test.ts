@@ -10,22 +10,9 @@
  */
 import { generateDataset, startMockRootly, type FaultRule } from '../../mock-rootly/src/index.js';
 import type { AuditResource } from '../../src/rootly/audits.js';
-import { errorTraces } from '../helpers/connector.js';
+import { errorTraces, logMessages } from '../helpers/connector.js';
 import type { AirbyteMessageJson } from '../helpers/protocol.js';
-import {
-  HOUR,
-  datasetIds,
-  expectNoLeak,
-  floorHour,
-  idDiff,
-  logMessages,
-  readSync,
-  recordIds,
-  scenarioKey,
-  scenarioPool,
-  seedFrom,
-  stateFile,
-} from './support.js';
+import { HOUR, datasetIds, expectNoLeak, floorHour, idDiff, readSync, recordIds, scenarioKey, scenarioPool, seedFrom } from './support.js';
 
 const SEED = seedFrom('RESUME_SEED', 20_260_301);
 console.log(`resume-every-state: seed ${SEED} (replay with RESUME_SEED=${SEED})`);
@@ -114,7 +101,7 @@ test('a resume from every state of a concurrent sync, over uneven days and a ser
     const pool = scenarioPool(2);
     const resumes = states.map(({ state, after }, index) =>
       pool(async () => {
-        const resumed = await readSync(config, { state: stateFile(state), timeoutMs: 30_000 });
+        const resumed = await readSync(config, { state, timeoutMs: 30_000 });
         return { index, state, exit: resumed.exitCode, errors: errorTraces(resumed), diff: idDiff(after, recordIds(resumed)) };
       }),
     );

@@ -8,9 +8,9 @@
  * line may name an origin other than the configured one.
  */
 import { generateDataset, startMockRootly, type FaultRule, type MockRootly, type MockRootlyOptions } from '../../mock-rootly/src/index.js';
-import { errorTraces } from '../helpers/connector.js';
+import { errorTraces, logMessages } from '../helpers/connector.js';
 import { startRecordingProxy, type RecordingProxy } from './recording-proxy.js';
-import { HOUR, expectNoLeak, logMessages, recordIds, rng, runCli, scenarioPool, secretForms, seedFrom, type ChaosRun } from './support.js';
+import { HOUR, expectNoLeak, recordIds, rng, runCli, scenarioPool, secretForms, seedFrom, type ChaosRun } from './support.js';
 
 const SEED = seedFrom('LEAK_SEED', 4_242);
 console.log(`secret-leak: seed ${SEED} (replay with LEAK_SEED=${SEED})`);

@@ -8,7 +8,17 @@ import { spawn } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { formatWithOffset, generateDataset, mulberry32, type FaultKind, type MockRootly } from '../../mock-rootly/src/index.js';
 import type { AuditResource } from '../../src/rootly/audits.js';
-import { CATALOG, MAIN, committedRecords, errorTraces, records, withFiles, type RunResult } from '../helpers/connector.js';
+import {
+  CATALOG,
+  MAIN,
+  committedRecords,
+  errorTraces,
+  lastState,
+  records,
+  stateFile,
+  withFiles,
+  type RunResult,
+} from '../helpers/connector.js';
 import { parseMessages } from '../helpers/protocol.js';
 
 export const HOUR = 3_600_000;
@@ -122,6 +132,7 @@ export async function runCli(args: string[], options: ChaosRunOptions = {}): Pro
 }
 
 export interface ReadOptions extends Omit<ChaosRunOptions, 'files'> {
+  /** The stream state to resume from (written as Airbyte's state file). */
   state?: unknown;
   debug?: boolean;
 }
@@ -131,19 +142,7 @@ export function readSync(config: unknown, options: ReadOptions = {}): Promise<Ch
   const args = ['read', '--config', '{config}', '--catalog', '{catalog}'];
   if (state !== undefined) args.push('--state', '{state}');
   if (debug) args.push('--debug');
-  return runCli(args, { ...rest, files: { config, catalog: CATALOG(), ...(state !== undefined ? { state } : {}) } });
-}
-
-/** Airbyte's per-stream state file around one stream state. */
-export const stateFile = (streamState: unknown): unknown => [
-  { type: 'STREAM', stream: { stream_descriptor: { name: 'audit_logs' }, stream_state: streamState } },
-];
-
-/** The stream state of the last STATE message printed, if any. */
-export function lastState(result: RunResult): unknown {
-  const found = result.messages.filter((m) => m.type === 'STATE').at(-1) as unknown as
-    { state: { stream: { stream_state: unknown } } } | undefined;
-  return found?.state.stream.stream_state;
+  return runCli(args, { ...rest, files: { config, catalog: CATALOG(), ...(state !== undefined ? { state: stateFile(state) } : {}) } });
 }
 
 export const committedIds = (result: RunResult): string[] => committedRecords(result).map((r) => r.id);
@@ -168,14 +167,6 @@ export function idDiff(
     unexpected: [...got].filter((id) => !want.has(id)).sort(),
     duplicated: duplicatesOf(actual),
   };
-}
-
-export function logMessages(result: RunResult, level?: string): string[] {
-  return result.messages
-    .filter((m) => m.type === 'LOG')
-    .map((m) => (m as unknown as { log: { level: string; message: string } }).log)
-    .filter((log) => level === undefined || log.level === level)
-    .map((log) => log.message);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -405,7 +396,7 @@ export async function expectSafeOutcome(
   const state = lastState(result) ?? context.initialState;
   const committed = committedIds(result);
   mock.setOptions({ faults: [] });
-  const resumed = await readSync(config, { ...(state !== undefined ? { state: stateFile(state) } : {}), timeoutMs: 60_000 });
+  const resumed = await readSync(config, { state, timeoutMs: 60_000 });
   expectNoLeak(resumed, key, `${where} (resume)`);
   expect({ where, resumeExit: resumed.exitCode, resumeErrors: errorTraces(resumed) }).toEqual({ where, resumeExit: 0, resumeErrors: [] });
   const union = [...committed, ...recordIds(resumed)];
