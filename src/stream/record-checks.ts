@@ -1,5 +1,7 @@
+import type { Instant } from '../cursor/instant.js';
 import { systemError, type ConnectorError } from '../errors.js';
 import { maskedExcerpt } from '../secrets.js';
+import { UnplaceableRecordError, type RecordKeys } from './page-source.js';
 
 /**
  * Records nested deeper than this are refused. Writing a record (JSON.stringify) recurses once per
@@ -7,6 +9,34 @@ import { maskedExcerpt } from '../secrets.js';
  * audit record is a dozen levels deep.
  */
 export const MAX_RECORD_DEPTH = 500;
+
+/**
+ * Every record's place in time, once each is known to be safe to handle: a record nested too deep,
+ * or without a usable time, ends the sync (see unusableRecord). `window` names the range in messages.
+ */
+export function placeInTime<T>(records: readonly T[], keys: RecordKeys<T>, window: string): Instant[] {
+  return records.map((record) => {
+    if (nestsDeeperThan(record, MAX_RECORD_DEPTH))
+      throw unusableRecord(keys.idOf(record), window, `it nests more than ${MAX_RECORD_DEPTH} levels deep`);
+    try {
+      return keys.instantOf(record);
+    } catch (error) {
+      if (error instanceof UnplaceableRecordError) throw unusableRecord(error.recordId, window, error.problem, error);
+      throw error;
+    }
+  });
+}
+
+/**
+ * The same id twice on one page: the same record twice is one record (and a row the server
+ * counted); two different contents under one id cannot both be right, and neither can be chosen.
+ */
+export function checkRepeatOnPage<T>(records: readonly T[], index: number, keys: RecordKeys<T>, window: string): void {
+  const record = records[index] as T;
+  const id = keys.idOf(record);
+  const first = records.find((other) => keys.idOf(other) === id);
+  if (!sameContent(first, record)) throw unusableRecord(id, window, 'it appears twice on one page with two different contents');
+}
 
 /**
  * Whether a parsed JSON value nests deeper than `limit` levels (the value itself is level 1).
@@ -38,7 +68,7 @@ function pushIfObject(nodes: unknown[], depths: number[], child: unknown, depth:
 }
 
 /** Whether two records parsed from JSON hold the same content (both within the depth limit). */
-export function sameContent(a: unknown, b: unknown): boolean {
+function sameContent(a: unknown, b: unknown): boolean {
   return JSON.stringify(a) === JSON.stringify(b);
 }
 
@@ -46,7 +76,7 @@ export function sameContent(a: unknown, b: unknown): boolean {
  * The failure for a record the connector cannot handle, naming it, where it is and what is wrong:
  * every sync would meet it again, so it is a system_error that says how to get past it.
  */
-export function unusableRecord(id: string, window: string, problem: string, cause?: unknown): ConnectorError {
+function unusableRecord(id: string, window: string, problem: string, cause?: unknown): ConnectorError {
   return systemError(
     `Rootly sent the audit record ${JSON.stringify(maskedExcerpt(id, 100))} in ${window}, which the connector cannot handle: ${problem}. Every sync stops at it: to get past it, move the stream's state past that range (see "Records the connector refuses" in the README), and report the record to Rootly support.`,
     cause === undefined ? undefined : { cause },

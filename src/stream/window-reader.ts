@@ -2,9 +2,9 @@ import { formatInstant, instantFromMillis, instantToMillis, type Instant } from 
 import type { Position } from '../cursor/state.js';
 import type { WindowCursor } from '../cursor/window-cursor.js';
 import { transientError } from '../errors.js';
-import { UnplaceableRecordError, type Page, type PageSource, type RecordKeys, type TimeRange } from './page-source.js';
+import type { Page, PageSource, RecordKeys, TimeRange } from './page-source.js';
 import { Paginator } from './paginator.js';
-import { MAX_RECORD_DEPTH, nestsDeeperThan, sameContent, unusableRecord } from './record-checks.js';
+import { checkRepeatOnPage, placeInTime } from './record-checks.js';
 
 /** A grown window reporting more records than this is read again at the base window size. */
 export const DENSE_WINDOW_RECORDS = 20_000;
@@ -204,17 +204,6 @@ function takePage<T, R>(page: Page<T>, read: WindowRead<T, R>, served: Served, p
 }
 
 /**
- * The same id twice on one page: the same record twice is one record (and a row the server
- * counted); two different contents under one id cannot both be right, and neither can be chosen.
- */
-function checkRepeatOnPage<T>(records: readonly T[], index: number, keys: RecordKeys<T>, window: string): void {
-  const record = records[index] as T;
-  const id = keys.idOf(record);
-  const first = records.find((other) => keys.idOf(other) === id);
-  if (!sameContent(first, record)) throw unusableRecord(id, window, 'it appears twice on one page with two different contents');
-}
-
-/**
  * The filters sent for a window. The lower bound is widened to its whole second so that a server
  * comparing at coarser precision still returns a superset; the WindowCursor trims it exactly.
  */
@@ -225,18 +214,4 @@ function requestRange(window: Readonly<{ start: Instant; end: Instant }>): TimeR
 
 function label(window: Readonly<{ start: Instant; end: Instant }>): string {
   return `[${formatInstant(window.start)}, ${formatInstant(window.end)})`;
-}
-
-/** Every record's place in time, once each is known to be safe to handle (see record-checks). */
-function placeInTime<T>(records: readonly T[], keys: RecordKeys<T>, window: string): Instant[] {
-  return records.map((record) => {
-    if (nestsDeeperThan(record, MAX_RECORD_DEPTH))
-      throw unusableRecord(keys.idOf(record), window, `it nests more than ${MAX_RECORD_DEPTH} levels deep`);
-    try {
-      return keys.instantOf(record);
-    } catch (error) {
-      if (error instanceof UnplaceableRecordError) throw unusableRecord(error.recordId, window, error.problem, error);
-      throw error;
-    }
-  });
 }
