@@ -3,8 +3,8 @@ import { parseInstantOrThrow } from '../cursor/instant.js';
 import { StateBook } from '../cursor/state-book.js';
 import { ConnectorError } from '../errors.js';
 import { AUDIT_KEYS, type AuditResource } from '../rootly/audits.js';
-import type { Page, PageRequest, PageSource } from './page-source.js';
-import { MAX_RECORD_DEPTH, nestsDeeperThan } from './record-checks.js';
+import type { Page, PageRequest, PageSource, RecordKeys } from './page-source.js';
+import { MAX_RECORD_DEPTH, nestsDeeperThan, PageRepeats } from './record-checks.js';
 import { newStreamStats, readStream } from './stream-reader.js';
 
 const START = '2025-04-02T20:00:00Z';
@@ -85,6 +85,31 @@ describe('nestsDeeperThan', () => {
     expect(nestsDeeperThan(nested(MAX_RECORD_DEPTH + 1), MAX_RECORD_DEPTH)).toBe(true);
     expect(nestsDeeperThan({ a: [1, 'x', null, { b: {} }] }, 4)).toBe(false);
     expect(nestsDeeperThan({ a: [1, 'x', null, { b: {} }] }, 3)).toBe(true);
+  });
+});
+
+describe('PageRepeats', () => {
+  test('a page repeating every id is checked in one pass over it, not one search per repeat', () => {
+    const distinct = Array.from({ length: 2000 }, (_, i) => audit(`r-${i}`, 1 + (i % 50)));
+    const page = [...distinct, ...distinct.map((record) => structuredClone(record))];
+    let idReads = 0;
+    const keys: RecordKeys<AuditResource> = {
+      idOf: (record) => {
+        idReads += 1;
+        return record.id;
+      },
+      instantOf: (record) => AUDIT_KEYS.instantOf(record),
+    };
+    const repeats = new PageRepeats(page, keys, '[window]');
+    for (let index = distinct.length; index < page.length; index += 1) repeats.check(index, (page[index] as AuditResource).id);
+    expect(idReads).toBeLessThanOrEqual(page.length);
+  });
+
+  test('a repeat is compared with the first record of its id on the page', () => {
+    const page = [audit('1', 1), audit('2', 2), audit('2', 2), audit('2', 2, { item_type: 'Schedule' })];
+    const repeats = new PageRepeats(page, AUDIT_KEYS, '[window]');
+    expect(() => repeats.check(2, '2')).not.toThrow();
+    expect(() => repeats.check(3, '2')).toThrow('two different contents');
   });
 });
 

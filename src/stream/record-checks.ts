@@ -28,14 +28,37 @@ export function placeInTime<T>(records: readonly T[], keys: RecordKeys<T>, windo
 }
 
 /**
- * The same id twice on one page: the same record twice is one record (and a row the server
+ * The ids repeated on one page: the same record twice is one record (and a row the server
  * counted); two different contents under one id cannot both be right, and neither can be chosen.
  */
-export function checkRepeatOnPage<T>(records: readonly T[], index: number, keys: RecordKeys<T>, window: string): void {
-  const record = records[index] as T;
-  const id = keys.idOf(record);
-  const first = records.find((other) => keys.idOf(other) === id);
-  if (!sameContent(first, record)) throw unusableRecord(id, window, 'it appears twice on one page with two different contents');
+export class PageRepeats<T> {
+  /** Where each id first appears on the page: built at the first repeat, so a page without any costs nothing. */
+  private firstIndex: Map<string, number> | undefined;
+
+  /** `window` names the range in messages. */
+  constructor(
+    private readonly records: readonly T[],
+    private readonly keys: RecordKeys<T>,
+    private readonly window: string,
+  ) {}
+
+  /** The record at `index`, whose `id` appeared earlier on this page, must hold the same content. */
+  check(index: number, id: string): void {
+    this.firstIndex ??= firstIndexOfEachId(this.records, this.keys);
+    const first = this.records[this.firstIndex.get(id) ?? index];
+    if (!sameContent(first, this.records[index])) {
+      throw unusableRecord(id, this.window, 'it appears twice on one page with two different contents');
+    }
+  }
+}
+
+function firstIndexOfEachId<T>(records: readonly T[], keys: RecordKeys<T>): Map<string, number> {
+  const firstIndex = new Map<string, number>();
+  records.forEach((record, index) => {
+    const id = keys.idOf(record);
+    if (!firstIndex.has(id)) firstIndex.set(id, index);
+  });
+  return firstIndex;
 }
 
 /**

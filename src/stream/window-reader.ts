@@ -4,7 +4,7 @@ import type { WindowCursor } from '../cursor/window-cursor.js';
 import { transientError } from '../errors.js';
 import type { Page, PageSource, RecordKeys, TimeRange } from './page-source.js';
 import { Paginator } from './paginator.js';
-import { checkRepeatOnPage, placeInTime } from './record-checks.js';
+import { PageRepeats, placeInTime } from './record-checks.js';
 
 /** A grown window reporting more records than this is read again at the base window size. */
 export const DENSE_WINDOW_RECORDS = 20_000;
@@ -179,7 +179,9 @@ interface Served {
  */
 function takePage<T, R>(page: Page<T>, read: WindowRead<T, R>, served: Served, pageNumber: number): TakenPage<R> {
   const { cursor, counters, options } = read;
-  const instants = placeInTime(page.resources, options.keys, label(cursor.bounds));
+  const window = label(cursor.bounds);
+  const instants = placeInTime(page.resources, options.keys, window);
+  const repeats = new PageRepeats(page.resources, options.keys, window);
   // The position before this page is taken before any of its records is admitted.
   const confirmed = cursor.confirmBefore(instants);
   const admitted: T[] = [];
@@ -191,7 +193,7 @@ function takePage<T, R>(page: Page<T>, read: WindowRead<T, R>, served: Served, p
       served.pageOf.set(id, pageNumber);
       fresh += 1;
     } else if (firstSeenOn === pageNumber) {
-      checkRepeatOnPage(page.resources, index, options.keys, label(cursor.bounds));
+      repeats.check(index, id);
       served.repeatedRows += 1;
     }
     const admission = cursor.admit(id, instants[index] as Instant);
