@@ -83,7 +83,6 @@ export class WindowCursor {
   private distinctSteps = 0;
   private descendingSteps = 0;
   private pagesSeen = 0;
-  private emittedAny = false;
   private rereading = false;
   private narrowed = false;
   /** Which moved bound a record has been seen past, in the order relied on. */
@@ -123,7 +122,7 @@ export class WindowCursor {
       previous = instant;
     }
     if (orderShown) this.sortTrust.recordAscendingWindow(this.distinctSteps);
-    return this.sortTrust.trusted && this.emittedAny ? this.positionNow() : undefined;
+    return this.sortTrust.trusted && this.admittedCount > 0 ? this.positionNow() : undefined;
   }
 
   /** Whether the position may still be confirmed page by page (else only completion saves it). */
@@ -156,7 +155,6 @@ export class WindowCursor {
     this.passed = undefined;
     this.trackAscending(id, instant);
     this.trackDescending(instant);
-    this.emittedAny = true;
     return 'emit';
   }
 
