@@ -17,13 +17,15 @@ export interface SplitPlan<C extends SplitCandidate> {
   side: 'ahead' | 'behind';
   at: Instant;
   keptShare: number;
+  /** Records the window is expected still to hold, before the split. */
+  left: number;
 }
 
 /** A window with fewer pages than this left is not split: each part gets at least two. */
 const MIN_PAGES_TO_SPLIT = 4;
 
 /** Records a window is expected still to hold, when the server reported a total. */
-export function recordsLeft(candidate: SplitCandidate): number | undefined {
+function recordsLeft(candidate: SplitCandidate): number | undefined {
   const { expected } = candidate.progress;
   return expected === undefined ? undefined : Math.max(0, expected - candidate.cursor.admittedCount);
 }
@@ -34,18 +36,17 @@ export function recordsLeft(candidate: SplitCandidate): number | undefined {
  * server comparing filters at second precision splits the records exactly where the connector does.
  */
 export function chooseSplit<C extends SplitCandidate>(candidates: Iterable<C>, pageSize: number): SplitPlan<C> | undefined {
-  let best: { plan: SplitPlan<C>; left: number } | undefined;
+  let best: SplitPlan<C> | undefined;
   for (const candidate of candidates) {
     const left = recordsLeft(candidate);
     if (left === undefined || !candidate.progress.morePages || left < MIN_PAGES_TO_SPLIT * pageSize) continue;
     if (best && left <= best.left) continue;
-    const plan = splitPoint(candidate);
-    if (plan) best = { plan, left };
+    best = splitPoint(candidate, left) ?? best;
   }
-  return best?.plan;
+  return best;
 }
 
-function splitPoint<C extends SplitCandidate>(window: C): SplitPlan<C> | undefined {
+function splitPoint<C extends SplitCandidate>(window: C, left: number): SplitPlan<C> | undefined {
   const { cursor } = window;
   const { start, end } = cursor.bounds;
   if (cursor.mayEndEarlier) {
@@ -54,7 +55,7 @@ function splitPoint<C extends SplitCandidate>(window: C): SplitPlan<C> | undefin
     let at = wholeSecond(from + (to - from) / 2);
     if (compareInstants(instantFromMillis(at), cursor.newestAdmitted) <= 0) at = wholeSecond(from) + 1000;
     if (at >= to) return undefined;
-    return { window, side: 'ahead', at: instantFromMillis(at), keptShare: (at - from) / (to - from) };
+    return { window, side: 'ahead', at: instantFromMillis(at), keptShare: (at - from) / (to - from), left };
   }
   if (cursor.mayStartLater) {
     const from = instantToMillis(start);
@@ -62,7 +63,7 @@ function splitPoint<C extends SplitCandidate>(window: C): SplitPlan<C> | undefin
     const to = oldest === undefined ? instantToMillis(end) : instantToMillis(oldest);
     const at = wholeSecond(from + (to - from) / 2);
     if (at <= from || (oldest !== undefined && compareInstants(instantFromMillis(at), oldest) > 0)) return undefined;
-    return { window, side: 'behind', at: instantFromMillis(at), keptShare: (to - at) / (to - from) };
+    return { window, side: 'behind', at: instantFromMillis(at), keptShare: (to - at) / (to - from), left };
   }
   return undefined;
 }

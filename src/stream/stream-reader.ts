@@ -5,7 +5,7 @@ import { SortTrust, WindowCursor } from '../cursor/window-cursor.js';
 import { windowsToRun } from './concurrency.js';
 import { DeliveryQueue } from './delivery-queue.js';
 import type { PageSource, RecordKeys } from './page-source.js';
-import { chooseSplit, recordsLeft } from './splitter.js';
+import { chooseSplit } from './splitter.js';
 import { readWindow, type WindowCounters, type WindowEvent, type WindowProgress } from './window-reader.js';
 import { windowEnd, WindowSizer } from './windows.js';
 
@@ -143,8 +143,7 @@ function splitForIdleSlots<T, R>(run: Run<T, R>, allowed: number): void {
   while (run.running.size < allowed) {
     const plan = chooseSplit(run.running.values(), pageSize);
     if (!plan) return;
-    const { window, at, keptShare } = plan;
-    const left = recordsLeft(window) ?? 0;
+    const { window, at, keptShare, left } = plan;
     let part: Entry;
     if (plan.side === 'ahead') {
       window.cursor.endAt(at);
