@@ -16,6 +16,14 @@ export function windowsForRate(limits: ConcurrencyLimits, latencyMs: number | un
   return Math.min(limits.maxConcurrentWindows, Math.max(1, needed));
 }
 
+/**
+ * Windows the sync may read at once: as many as the rate and latency need, but only one once a page
+ * came larger than asked for, so that only one such page is in memory at once.
+ */
+export function windowsAllowed(forRate: number, pagesLargerThanAsked: number): number {
+  return pagesLargerThanAsked > 0 ? 1 : Math.max(1, forRate);
+}
+
 /** Where the sync stands in its batch of windows (see windowsToRun). */
 export interface BatchStanding {
   /** No window of the current batch has completed yet. */

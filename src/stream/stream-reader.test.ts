@@ -529,6 +529,16 @@ describe('readAuditLogs keeps every allowed window busy until the last page', ()
     },
   );
 
+  test('once a page came larger than asked for, windows are read one at a time and none is split', async () => {
+    const stats = newStreamStats();
+    const source = new FakeRootly(rows, { order: 'ascending', serverPageSize: 2 * sizes.pageSize });
+    const full = await run(source, { start: at(RANGE_START), deliveredAtStart: [] }, end, sizes, stats);
+    expect(sorted(idsOf(full.events))).toEqual(expected);
+    expect(stats.pagesLargerThanAsked).toBeGreaterThan(0);
+    expect(stats.maxConcurrentWindows).toBe(1);
+    expect(stats.splits).toBe(0);
+  });
+
   test('a shuffled server is never split: a window can only end early in an order relied on', async () => {
     const stats = newStreamStats();
     const full = await run(

@@ -2,7 +2,7 @@ import { formatInstant } from '../cursor/instant.js';
 import type { Entry, StateBook } from '../cursor/state-book.js';
 import type { SavedState } from '../cursor/state.js';
 import { SortTrust, WindowCursor } from '../cursor/window-cursor.js';
-import { windowsToRun } from './concurrency.js';
+import { windowsAllowed, windowsToRun } from './concurrency.js';
 import { DeliveryQueue } from './delivery-queue.js';
 import type { PageSource, RecordKeys } from './page-source.js';
 import { chooseSplit } from './splitter.js';
@@ -120,9 +120,7 @@ export async function* readStream<T, R>(options: StreamReadOptions<T, R>, stats:
 /** Starts windows over the unplanned stretches while the concurrency allows, then fills idle slots by splitting. */
 function planWindows<T, R>(run: Run<T, R>): void {
   const { book } = run.options;
-  // Once a page came larger than asked for, pages are read one window at a time: only one such
-  // page is in memory at once.
-  const allowed = run.stats.pagesLargerThanAsked > 0 ? 1 : Math.max(1, run.options.concurrency());
+  const allowed = windowsAllowed(run.options.concurrency(), run.stats.pagesLargerThanAsked);
   if (run.running.size === 0) run.batchOpen = true;
   const dense =
     !run.sortTrust.trusted && [...run.running.values()].some((window) => window.progress.morePages && window.cursor.admittedCount > 0);
