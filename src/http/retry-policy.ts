@@ -41,10 +41,11 @@ export const DEFAULT_RETRY_POLICY: Omit<RetryPolicyOptions, 'maxRetryMs'> = {
 
 /**
  * The connector's one retry policy: the response table says whether a failure is retried; this
- * says how long to wait. A 429 waits as Retry-After, then X-RateLimit-Reset, then RateLimit-Reset
- * say, else (no header, or one asking for no wait or a time already past) backs off exponentially
- * with jitter, like every other retried failure. Every wait is positive and capped, and so is the
- * total time spent retrying one request.
+ * says how long to wait. A 429 waits as a Retry-After asking for a wait says; else (none, or one
+ * asking for no wait or a time already past) as X-RateLimit-Reset, then RateLimit-Reset say, a
+ * quarter second at least even for a reset already past; else it backs off exponentially with
+ * jitter, like every other retried failure. Every wait is positive and capped, and so is the total
+ * time spent retrying one request.
  */
 export function decideRetry(
   failure: FailedAttempt,
