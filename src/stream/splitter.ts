@@ -1,6 +1,7 @@
 import { compareInstants, instantFromMillis, instantToMillis, type Instant } from '../cursor/instant.js';
 import type { WindowCursor } from '../cursor/window-cursor.js';
 import type { WindowProgress } from './window-reader.js';
+import { wholeSecond } from './windows.js';
 
 /** A window being read, as far as splitting it is concerned. */
 export interface SplitCandidate {
@@ -32,8 +33,7 @@ function recordsLeft(candidate: SplitCandidate): number | undefined {
 
 /**
  * The split that relieves the window with the most left to read, when one is worth it: halving
- * its unread time (records are taken as spread evenly over it), on a whole second so that a
- * server comparing filters at second precision splits the records exactly where the connector does.
+ * its unread time (records are taken as spread evenly over it), on a whole second (see wholeSecond).
  */
 export function chooseSplit<C extends SplitCandidate>(candidates: Iterable<C>, pageSize: number): SplitPlan<C> | undefined {
   let best: SplitPlan<C> | undefined;
@@ -66,8 +66,4 @@ function splitPoint<C extends SplitCandidate>(window: C, left: number): SplitPla
     return { window, side: 'behind', at: instantFromMillis(at), keptShare: (to - at) / (to - from), left };
   }
   return undefined;
-}
-
-function wholeSecond(ms: number): number {
-  return Math.floor(ms / 1000) * 1000;
 }

@@ -5,6 +5,7 @@ import { transientError } from '../errors.js';
 import type { Page, PageSource, RecordKeys, TimeRange } from './page-source.js';
 import { Paginator } from './paginator.js';
 import { PageRepeats, placeInTime } from './record-checks.js';
+import { wholeSecond } from './windows.js';
 
 /** A grown window reporting more records than this is read again at the base window size. */
 export const DENSE_WINDOW_RECORDS = 20_000;
@@ -210,7 +211,7 @@ function takePage<T, R>(page: Page<T>, read: WindowRead<T, R>, served: Served, p
  * comparing at coarser precision still returns a superset; the WindowCursor trims it exactly.
  */
 function requestRange(window: Readonly<{ start: Instant; end: Instant }>): TimeRange {
-  const startSecond = instantFromMillis(Math.floor(instantToMillis(window.start) / 1000) * 1000);
+  const startSecond = instantFromMillis(wholeSecond(instantToMillis(window.start)));
   return { start: formatInstant(startSecond), end: formatInstant(window.end) };
 }
 

@@ -4,13 +4,17 @@ import { compareInstants, instantFromMillis, instantToMillis, type Instant } fro
 const MAX_GROWTH = 256;
 
 /**
- * The end of a window that starts at `start`, `sizeMs` long, not past `limit`. Inner boundaries
- * fall on whole seconds, so a server that compares the created_at filters at second precision
- * still splits the records exactly where the connector does.
+ * Epoch ms rounded down to a whole second. Every bound the connector chooses inside the sync's range
+ * falls on one, so that a server comparing the created_at filters at second precision still splits
+ * the records exactly where the connector does.
  */
+export function wholeSecond(ms: number): number {
+  return Math.floor(ms / 1000) * 1000;
+}
+
+/** The end of a window that starts at `start`, `sizeMs` long, not past `limit`, on a whole second (see wholeSecond). */
 export function windowEnd(start: Instant, limit: Instant, sizeMs: number): Instant {
   const startMs = instantToMillis(start);
-  const wholeSecond = (ms: number): number => Math.floor(ms / 1000) * 1000;
   const candidate = instantFromMillis(Math.max(wholeSecond(startMs + sizeMs), wholeSecond(startMs) + 1000));
   return compareInstants(candidate, limit) < 0 ? candidate : limit;
 }
