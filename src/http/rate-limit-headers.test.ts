@@ -66,6 +66,12 @@ describe('readResetHeader', () => {
     expect(readResetHeader({ 'x-ratelimit-reset': String(T0 + 30_000) }, T0)).toBe(T0 + 30_000);
   });
 
+  test('at the edges between delta seconds, epoch seconds and epoch milliseconds, a reset is read as the time it names', () => {
+    // 1,000,000,000 is epoch seconds (2001), 1e12 epoch milliseconds (2001): both long past, not decades ahead.
+    expect(readResetHeader({ 'x-ratelimit-reset': '1000000000' }, T0)).toBe(1_000_000_000_000);
+    expect(readResetHeader({ 'x-ratelimit-reset': '1000000000000' }, T0)).toBe(1_000_000_000_000);
+  });
+
   test('small values are delta seconds from now', () => {
     expect(readResetHeader({ 'ratelimit-reset': '30' }, T0)).toBe(T0 + 30_000);
     expect(readResetHeader({ 'ratelimit-reset': '0' }, T0)).toBe(T0);

@@ -1,7 +1,7 @@
 import { describe, expect, test } from '@jest/globals';
 import type { IncomingHttpHeaders } from 'node:http';
 import { ConnectorError } from '../errors.js';
-import { MAX_PAUSE_MS, readResetHeader, SlidingWindowLimiter, type LimiterClock, type LimiterPause } from './rate-limiter.js';
+import { MAX_PAUSE_MS, SlidingWindowLimiter, type LimiterClock, type LimiterPause } from './rate-limiter.js';
 
 const WINDOW = 60_000;
 const T0 = Date.UTC(2025, 3, 2, 20, 0, 0);
@@ -176,12 +176,6 @@ describe('SlidingWindowLimiter on the real clock', () => {
     await Promise.all([limiter.acquire().then(() => order.push('second request')), timer]);
     expect(Date.now() - started).toBeGreaterThanOrEqual(59);
     expect(order).toEqual(['timer', 'second request']);
-  });
-});
-
-describe('readResetHeader', () => {
-  test('epoch seconds are an absolute time', () => {
-    expect(readResetHeader({ 'x-ratelimit-reset': String(T0 / 1000 + 30) }, T0)).toBe(T0 + 30_000);
   });
 });
 
@@ -410,15 +404,5 @@ describe('SlidingWindowLimiter against a server whose window is unsaid', () => {
     expect(server.rejected).toBe(0);
     // At least nine tenths of the allowed rate: 2,400 requests at 50 per second take 48 s.
     expect(clock.time - T0).toBeLessThanOrEqual(48_000 / 0.9);
-  });
-
-  test('a value in epoch milliseconds is an absolute time too', () => {
-    expect(readResetHeader({ 'x-ratelimit-reset': String(T0 + 30_000) }, T0)).toBe(T0 + 30_000);
-  });
-
-  test('at the edges between delta seconds, epoch seconds and epoch milliseconds, a reset is read as the time it names', () => {
-    // 1,000,000,000 is epoch seconds (2001), 1e12 epoch milliseconds (2001): both long past, not decades ahead.
-    expect(readResetHeader({ 'x-ratelimit-reset': '1000000000' }, T0)).toBe(1_000_000_000_000);
-    expect(readResetHeader({ 'x-ratelimit-reset': '1000000000000' }, T0)).toBe(1_000_000_000_000);
   });
 });

@@ -3,8 +3,6 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { transientError } from '../errors.js';
 import { readRateLimitHeaders, type RatePolicy } from './rate-limit-headers.js';
 
-export { readResetHeader } from './rate-limit-headers.js';
-
 export interface LimiterClock {
   now(): number;
   /** Resolves after `ms`, or rejects as soon as `signal` aborts. */
