@@ -244,6 +244,28 @@ describe('SlidingWindowLimiter: the remaining allowance', () => {
     expect(pauses).toEqual([{ cause: 'allowance', waitMs: 42_000, resumeAt: T0 + 42_000 }]);
   });
 
+  test('an allowance only a 429 named stops pacing once the server serves requests without naming one', async () => {
+    const clock = new FakeClock();
+    const limiter = new SlidingWindowLimiter(600, WINDOW, clock);
+    const limited = await limiter.acquire();
+    limiter.observe({ 'ratelimit-remaining': '0', 'ratelimit-reset': '1' }, limited, false);
+    const probe = await limiter.acquire();
+    expect(clock.time).toBe(T0 + 1_000);
+    limiter.observe({}, probe);
+    // 600 a minute again, not one request per probe interval.
+    const times = await departures(limiter, clock, 50);
+    expect(times.at(-1)).toBe(T0 + 1_000);
+  });
+
+  test('an error page without headers leaves the allowance in force', async () => {
+    const clock = new FakeClock();
+    const limiter = new SlidingWindowLimiter(600, WINDOW, clock);
+    const first = await limiter.acquire();
+    limiter.observe({ 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': String(T0 / 1000 + 30) }, first);
+    limiter.observe({}, first + 1, false);
+    expect(limiter.delayBeforeNext()).toBe(30_000);
+  });
+
   test('remaining 0 with the older RateLimit-* names and a delta reset also pauses', () => {
     const clock = new FakeClock();
     const limiter = new SlidingWindowLimiter(100, WINDOW, clock);

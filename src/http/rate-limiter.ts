@@ -93,8 +93,11 @@ export class SlidingWindowLimiter {
     return Math.min(...this.windows().map((window) => window.limit / (window.windowMs / 1000)));
   }
 
-  /** Re-synchronises from the rate-limit headers of the response to departure number `departure`. */
-  observe(headers: IncomingHttpHeaders, departure: number): void {
+  /**
+   * Re-synchronises from the rate-limit headers of the response to departure number `departure`;
+   * `answered` says whether the server served it (a 2xx), not a proxy or an error page.
+   */
+  observe(headers: IncomingHttpHeaders, departure: number, answered = true): void {
     const now = this.clock.now();
     const reading = readRateLimitHeaders(headers, now);
     if (reading.policies.length > 0) this.serverPolicies = reading.policies;
@@ -102,7 +105,12 @@ export class SlidingWindowLimiter {
     if (reading.bareLimit !== undefined && reading.policies.length === 0 && !paced && this.serverPolicies.length === 0) {
       this.bareLimit = { limit: Math.min(reading.bareLimit, this.bareLimit?.limit ?? Infinity), windowMs: BARE_LIMIT_WINDOW_MS };
     }
-    if (reading.remaining === undefined || reading.resetAt === undefined) return;
+    if (reading.remaining === undefined || reading.resetAt === undefined) {
+      // Served a later request without naming an allowance: the one held came from a single answer
+      // (a 429 from a gateway), and probing it once a second would pace the whole sync to one request.
+      if (answered && this.allowance && departure > this.allowance.after) this.allowance = undefined;
+      return;
+    }
     // A reading older than the one held says less: requests sent since are not in it.
     if (this.allowance && departure < this.allowance.after) return;
     // With the window known and no one else using the key, the windows already pace exactly; the

@@ -24,10 +24,19 @@ const answers: Record<string, { status: number; headers?: Record<string, string>
   '/small': { status: 200, headers: { 'content-type': 'application/json' }, body: '{"data":[]}' },
 };
 let server: Server;
+let limitedOnceCalls = 0;
 let base: string;
 
 beforeAll(async () => {
   server = createServer((req, res) => {
+    if (req.url === '/limited-once') {
+      // A gateway's 429 names an allowance; the server behind it never does.
+      limitedOnceCalls += 1;
+      if (limitedOnceCalls === 1) res.writeHead(429, { 'ratelimit-remaining': '0', 'ratelimit-reset': '1' });
+      else res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(limitedOnceCalls === 1 ? '' : '{"data":[]}');
+      return;
+    }
     const answer = answers[req.url ?? ''] ?? { status: 404, body: '{}' };
     res.writeHead(answer.status, answer.headers);
     res.end(answer.body);
@@ -83,6 +92,13 @@ describe('RootlyHttpClient', () => {
     expect(failure.fullStack).toContain(`Caused by: ${stackLine}`);
     // As an unhandled rejection or console.error would print it, on stderr, past the mask.
     expect(inspect(failure, { depth: Infinity })).not.toContain(KEY);
+  });
+
+  test("after a 429 naming an allowance, the server's next answer without one lets requests go at the configured rate again", async () => {
+    const limited = client();
+    await expect(limited.getJson(new URL('/limited-once', base))).resolves.toMatchObject({ statusCode: 200 });
+    expect(limitedOnceCalls).toBe(2);
+    expect(limited.limiter.delayBeforeNext()).toBe(0);
   });
 
   test('a body under the cap is read', async () => {

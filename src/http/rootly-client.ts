@@ -103,7 +103,8 @@ export class RootlyHttpClient {
         ],
         afterResponse: [
           (response) => {
-            this.limiter.observe(response.headers, (response.request.options.context as Partial<RequestContext>).departure ?? 0);
+            const departure = (response.request.options.context as Partial<RequestContext>).departure ?? 0;
+            this.limiter.observe(response.headers, departure, response.statusCode >= 200 && response.statusCode < 300);
             const elapsed = response.timings.phases.total;
             if (elapsed !== undefined) {
               this.stats.latencyMs = this.stats.latencyMs === undefined ? elapsed : this.stats.latencyMs * 0.8 + elapsed * 0.2;
