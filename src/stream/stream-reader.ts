@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { formatInstant } from '../cursor/instant.js';
 import type { Entry, StateBook } from '../cursor/state-book.js';
 import type { SavedState } from '../cursor/state.js';
@@ -50,6 +51,9 @@ interface Delivery<R> {
   event: WindowEvent<R> | { kind: 'failed'; error: unknown };
   written: () => void;
 }
+
+/** Abort listeners a window may hold on the stop signal at once: its request, a wait, and room to spare. */
+const SIGNAL_LISTENERS_PER_WINDOW = 4;
 
 /** A window being read: its stretch of the book, its cursor, and what it is expected still to hold. */
 interface RunningWindow {
@@ -188,6 +192,9 @@ function startWindow<T, R>(run: Run<T, R>, entry: Entry, splitShare?: number): v
   run.running.set(entry, { entry, cursor, progress });
   stats.windows += 1;
   stats.maxConcurrentWindows = Math.max(stats.maxConcurrentWindows, run.running.size);
+  // Each window's request and waits listen on the one stop signal: past Node's default of ten
+  // listeners that is the sync's width, not a leak, and its warning would alarm the user for nothing.
+  setMaxListeners(Math.max(10, SIGNAL_LISTENERS_PER_WINDOW * stats.maxConcurrentWindows), run.stop.signal);
   options.debug(`Reading window [${formatInstant(bounds.start)}, ${formatInstant(bounds.end)})`);
   const emit = (event: Delivery<R>['event']): Promise<void> => new Promise((written) => run.deliveries.push({ entry, event, written }));
   readWindow(cursor, stats, {

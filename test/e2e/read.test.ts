@@ -49,6 +49,18 @@ describe('read against the mock Rootly server', () => {
     expect(mock.requests[0]?.url).toContain('sort=created_at');
   });
 
+  test('a sync reading many windows at once leaves stderr empty: no listener warning that looks like a leak', async () => {
+    const data = dataset(1500, 30 * 24, 1);
+    mock = await mockRootly({ dataset: data, maxPageSize: 25, latencyMs: 150 });
+    const result = await read(
+      mockConfig(mock, { backfill_start_time: new Date(Date.now() - 31 * 24 * HOUR).toISOString(), page_size: 25 }),
+    );
+    expect({ exit: result.exitCode, stderr: result.stderr }).toEqual({ exit: 0, stderr: '' });
+    expect(sortedIds(records(result))).toEqual(sortedIds(data));
+    const summary = logMessages(result).find((t) => t.startsWith('Sync of')) ?? '';
+    expect(Number(/up to (\d+) at once/.exec(summary)?.[1])).toBeGreaterThan(10);
+  });
+
   test('same-millisecond records straddling page and window boundaries are neither lost nor repeated', async () => {
     const boundary = Math.floor((Date.now() - 24 * HOUR) / 1000) * 1000;
     const at = (ms: number, id: number): AuditResource => ({
