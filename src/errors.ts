@@ -37,9 +37,29 @@ export class ConnectorError extends Error {
   get fullStack(): string {
     const parts = [this.stack ?? `${this.name}: ${this.message}`];
     for (let cause = this.cause; cause !== undefined && parts.length < 5; cause = cause instanceof Error ? cause.cause : undefined) {
-      parts.push(cause instanceof Error ? (cause.stack ?? `${cause.name}: ${cause.message}`) : JSON.stringify(cause));
+      parts.push(describeCause(cause));
     }
     return parts.join('\nCaused by: ');
+  }
+}
+
+/** A cause in words; a thrown value that is no Error may be circular, a BigInt or have no toString. */
+function describeCause(cause: unknown): string {
+  if (cause instanceof Error) return cause.stack ?? `${cause.name}: ${cause.message}`;
+  try {
+    // Undefined for a symbol or a function, whatever its declared type says.
+    const json = JSON.stringify(cause) as string | undefined;
+    return json ?? inWords(cause);
+  } catch {
+    return inWords(cause);
+  }
+}
+
+function inWords(value: unknown): string {
+  try {
+    return String(value);
+  } catch {
+    return Object.prototype.toString.call(value);
   }
 }
 
@@ -55,6 +75,6 @@ export const transientError = make('transient_error');
 /** Any thrown value as a ConnectorError; unknown failures are system errors that keep their cause. */
 export function asConnectorError(error: unknown): ConnectorError {
   if (error instanceof ConnectorError) return error;
-  const detail = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  const detail = error instanceof Error ? `${error.name}: ${error.message}` : inWords(error);
   return systemError(`The connector failed unexpectedly: ${detail}`, { internal: detail, cause: error });
 }
