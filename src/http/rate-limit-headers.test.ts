@@ -112,3 +112,39 @@ describe('serverDateOf', () => {
     expect(readResetHeader({ date: '0', 'x-ratelimit-reset': String(T0 / 1000 + 30) }, T0)).toBe(T0 + 30_000);
   });
 });
+
+describe('readRateLimitHeaders: loosely written fields read as meant', () => {
+  test.each([
+    ['spaces around the parameters', '1000 ; window = 3600', { limit: 1000, windowMs: 3_600_000 }],
+    ['a quoted window', '"burst";q=100;w="60"', { limit: 100, windowMs: 60_000 }],
+    ['a fractional limit, rounded down', '10.55;w=1', { limit: 10, windowMs: 1000 }],
+    ['the largest limit believed', '1000000000;w=60', { limit: 1e9, windowMs: 60_000 }],
+    ['the smallest limit and window believed', '1;w=1', { limit: 1, windowMs: 1000 }],
+    ['the longest window believed, a day', '5000;w=86400', { limit: 5000, windowMs: 86_400_000 }],
+  ])('%s: %s', (_label, value, policy) => {
+    expect(readRateLimitHeaders({ 'ratelimit-policy': value }, T0).policies).toEqual([policy]);
+  });
+
+  test.each([
+    ['a window without a value leaves it unsaid', '1000;w=', 1000],
+    ['a parameter without a name is skipped', '1000;=60', 1000],
+    ['a limit just past the largest believed is not a limit', '1000000001', undefined],
+  ])('%s (%s)', (_label, value, bareLimit) => {
+    const reading = readRateLimitHeaders({ 'x-ratelimit-limit': value }, T0);
+    expect(reading).toEqual({ policies: [], ...(bareLimit === undefined ? {} : { bareLimit }) });
+  });
+
+  test('a window just past a day is not believed', () => {
+    expect(readRateLimitHeaders({ 'x-ratelimit-limit': '5000;w=86401' }, T0)).toEqual({ policies: [] });
+  });
+
+  test('blank remaining and reset headers are unsaid, not zero: they pause nothing', () => {
+    const reading = readRateLimitHeaders({ 'x-ratelimit-remaining': '  ', 'x-ratelimit-reset': ' ', 'ratelimit-reset': '' }, T0);
+    expect(reading).toEqual({ policies: [] });
+  });
+
+  test("the combined field's reset: zero is now, a negative one is unsaid", () => {
+    expect(readRateLimitHeaders({ ratelimit: '"default";r=0;t=0' }, T0)).toEqual({ policies: [], remaining: 0, resetAt: T0 });
+    expect(readRateLimitHeaders({ ratelimit: '"default";r=0;t=-5' }, T0)).toEqual({ policies: [], remaining: 0 });
+  });
+});

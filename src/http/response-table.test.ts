@@ -17,7 +17,9 @@ describe('the response table', () => {
     [500, 'transient_error', 'server_error', 'outage'],
     [503, 'transient_error', 'server_error', 'outage'],
     [408, 'transient_error', 'server_error', 'outage'],
+    [300, 'system_error', undefined, 'does not follow redirects'],
     [302, 'system_error', undefined, 'does not follow redirects'],
+    [399, 'system_error', undefined, 'does not follow redirects'],
     [400, 'system_error', undefined, 'rejected the request with 400'],
     [403, 'system_error', undefined, 'rejected the request with 403'],
   ] as const)('HTTP %i: %s, retried as %s, and the message says %s', (statusCode, failureType, retry, words) => {
@@ -64,6 +66,8 @@ describe('the response table', () => {
     expect(message({ statusCode: 301, location: 'https://elsewhere.test/v1/audits' })).toContain(
       'a redirect to https://elsewhere.test/v1/audits',
     );
+    expect(message({ statusCode: 307 })).toContain('a redirect to an unnamed place');
+    expect(message({ statusCode: 422 })).toBe('Rootly rejected the request with 422.');
     expect(message({ errorCode: 'ETIMEDOUT' })).toContain('for 12 s');
     expect(message({ errorCode: 'ECONNRESET' })).toContain('at https://api.rootly.com (ECONNRESET), also when retried for 12 s');
     expect(message({ errorCode: RESPONSE_TOO_LARGE, limitBytes: 32 * 1024 * 1024 })).toContain('larger than 32 MB once decompressed');

@@ -50,8 +50,8 @@ export interface ResponseTreatment {
   message: (context: FailureContext) => string;
 }
 
+/** Transport failures worth another attempt; a timeout (ETIMEDOUT) has its own row above them. */
 const RETRYABLE_NETWORK_CODES: ReadonlySet<string> = new Set([
-  'ETIMEDOUT',
   'ECONNRESET',
   'ECONNREFUSED',
   'EPIPE',

@@ -4,7 +4,7 @@ import { StateBook } from '../cursor/state-book.js';
 import { ConnectorError } from '../errors.js';
 import { AUDIT_KEYS, type AuditResource } from '../rootly/audits.js';
 import type { Page, PageRequest, PageSource, RecordKeys } from './page-source.js';
-import { MAX_RECORD_DEPTH, nestsDeeperThan, PageRepeats } from './record-checks.js';
+import { MAX_RECORD_DEPTH, nestsDeeperThan, PageRepeats, placeInTime } from './record-checks.js';
 import { newStreamStats, readStream } from './stream-reader.js';
 
 const START = '2025-04-02T20:00:00Z';
@@ -165,5 +165,22 @@ describe('pages the connector can handle', () => {
     const { ids } = await sync(pages, 3);
     expect(ids).toHaveLength(11);
     expect(pages.log.indexOf('fetch 1')).toBeGreaterThan(pages.log.findIndex((entry) => entry.startsWith('emit big-0')));
+  });
+});
+
+describe('placeInTime', () => {
+  test('a record without a usable time fails naming it, with the reason kept in the stack the TRACE carries', () => {
+    const record = { id: 'r-1', type: 'audits', attributes: { created_at: 'yesterday' } } as unknown as AuditResource;
+    let failure: unknown;
+    try {
+      placeInTime([record], AUDIT_KEYS, '[20:00, 21:00)');
+    } catch (error) {
+      failure = error;
+    }
+    expect(failure).toBeInstanceOf(ConnectorError);
+    const connectorError = failure as ConnectorError;
+    expect(connectorError.failureType).toBe('system_error');
+    expect(connectorError.message).toContain('"r-1" in [20:00, 21:00)');
+    expect(connectorError.fullStack).toMatch(/Caused by: UnplaceableRecordError: record r-1: /);
   });
 });

@@ -577,6 +577,54 @@ describe('readAuditLogs keeps every allowed window busy until the last page', ()
 });
 
 describe('readAuditLogs edge cases', () => {
+  test('a sync that stops early (its output failed) aborts every request in flight and starts no more', async () => {
+    const rows = Array.from({ length: 600 }, (_, i) => row(`s${i}`, BigInt(RANGE_START_MS) * NS_PER_MS + BigInt(i) * 33_333_333n));
+    const source = new FakeRootly(rows, { order: 'ascending', latencyFor: () => 20 });
+    const book = new StateBook(savedAt(at(RANGE_START), []), at(new Date(RANGE_START_MS + 20_000).toISOString()));
+    const stream = readAuditLogs({
+      pages: source,
+      render: (resources) => resources,
+      book,
+      pageSize: 5,
+      windowSizeMs: 2000,
+      concurrency: () => 4,
+      debug: () => undefined,
+      warn: () => undefined,
+    });
+    for await (const event of stream) if (event.kind === 'records') break;
+    const sent = source.requests.length;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(source.requests.length).toBe(sent);
+    expect(source.requests.filter((request) => request.signal?.aborted !== true)).toEqual([]);
+  });
+
+  test('the row estimate grows by each window total the server reports, and only by those', async () => {
+    // Seconds 6 to 8 left empty: their windows report 0, which adds no estimate.
+    const inGap = (r: Row): boolean =>
+      r.nanos >= BigInt(RANGE_START_MS + 6000) * NS_PER_MS && r.nanos < BigInt(RANGE_START_MS + 9000) * NS_PER_MS;
+    const all = dataset();
+    const rows = all.rows.filter((r) => !inGap(r));
+    const expected = all.expected.filter((id) => rows.some((r) => r.resource.id === id));
+    const reported: number[] = [];
+    const { events } = await run(
+      new FakeRootly(rows, {
+        order: 'ascending',
+        totalCount: (request, actual) => {
+          // The first page of a window reports its total; later pages of the same walk say 0.
+          const total = request.link === undefined ? actual : 0;
+          if (total > 0) reported.push(total);
+          return total;
+        },
+      }),
+      { start: at(RANGE_START), deliveredAtStart: [] },
+      at(RANGE_END),
+      { pageSize: 3, windowSizeMs: 400 },
+    );
+    const estimates = events.flatMap((e) => (e.kind === 'estimate' ? [e.rowEstimate] : []));
+    expect(estimates).toEqual(reported.map((_, i) => reported.slice(0, i + 1).reduce((a, b) => a + b, 0)));
+    expect(estimates.at(-1)).toBe(expected.length);
+  });
+
   test('once a page came larger than asked for, windows are read one at a time', async () => {
     const rows = Array.from({ length: 600 }, (_, i) => row(`l${i}`, BigInt(RANGE_START_MS) * NS_PER_MS + BigInt(i) * 33_333_333n));
     const sizes = { pageSize: 7, windowSizeMs: 2000, concurrency: 4 };
