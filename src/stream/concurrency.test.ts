@@ -1,6 +1,7 @@
 import { describe, expect, test } from '@jest/globals';
 import { SortTrust } from '../cursor/window-cursor.js';
 import { windowsAllowed, windowsForRate, windowsToRun } from './concurrency.js';
+import { trusted } from './window-reader.test-support.js';
 
 describe('windowsForRate: enough windows to keep the rate limit busy at the latency seen', () => {
   test.each([
@@ -35,8 +36,8 @@ describe('windowsAllowed: one window at a time once a page came larger than aske
 });
 
 const trust = (standing: 'unproven' | 'trusted' | 'revoked'): SortTrust => {
+  if (standing === 'trusted') return trusted();
   const sortTrust = new SortTrust();
-  if (standing === 'trusted') sortTrust.recordAscendingWindow(Number.MAX_SAFE_INTEGER);
   if (standing === 'revoked') sortTrust.revoke();
   return sortTrust;
 };

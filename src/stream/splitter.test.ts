@@ -2,6 +2,7 @@ import { describe, expect, test } from '@jest/globals';
 import { formatInstant, parseInstantOrThrow } from '../cursor/instant.js';
 import { SortTrust, WindowCursor } from '../cursor/window-cursor.js';
 import { chooseSplit, type SplitCandidate } from './splitter.js';
+import { trusted } from './window-reader.test-support.js';
 
 const PAGE_SIZE = 100;
 const at = (time: string) => parseInstantOrThrow(`2025-04-02T${time}Z`, 'a test time');
@@ -9,9 +10,8 @@ const BOUNDS = { start: at('20:00:00'), end: at('21:00:00') };
 
 /** A window read up to its records at `times`, in ascending or newest-first order the sync relies on. */
 function windowRead(order: 'ascending' | 'newest-first', times: string[], expected: number | undefined, morePages = true): SplitCandidate {
-  const trust = new SortTrust();
-  if (order === 'ascending') trust.recordAscendingWindow(Number.MAX_SAFE_INTEGER);
-  else trust.recordDescendingWindow(Number.MAX_SAFE_INTEGER);
+  const trust = order === 'ascending' ? trusted() : new SortTrust();
+  if (order === 'newest-first') trust.recordDescendingWindow(Number.MAX_SAFE_INTEGER);
   const cursor = new WindowCursor(BOUNDS, [], trust);
   times.forEach((time, index) => cursor.admit(`r${index}`, at(time)));
   return { cursor, progress: { morePages, ...(expected === undefined ? {} : { expected }) } };

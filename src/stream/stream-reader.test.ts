@@ -145,16 +145,9 @@ interface Sizes {
   concurrency?: number;
 }
 
-async function run(
-  source: PageSource,
-  from: { start: Instant; deliveredAtStart: readonly string[]; ahead?: AheadRange[] },
-  end: Instant,
-  sizes: Sizes,
-  stats = newStreamStats(),
-): Promise<Run> {
-  const events: Event[] = [];
-  const book = new StateBook(savedAt(from.start, from.deliveredAtStart, from.ahead), end);
-  const stream = readAuditLogs(
+/** The sync's stream over `book`, its records left as parsed. */
+const streamOf = (source: PageSource, book: StateBook, sizes: Sizes, stats = newStreamStats()) =>
+  readAuditLogs(
     {
       pages: source,
       render: (resources) => resources,
@@ -166,7 +159,17 @@ async function run(
     },
     stats,
   );
-  for await (const event of stream) events.push(event);
+
+async function run(
+  source: PageSource,
+  from: { start: Instant; deliveredAtStart: readonly string[]; ahead?: AheadRange[] },
+  end: Instant,
+  sizes: Sizes,
+  stats = newStreamStats(),
+): Promise<Run> {
+  const events: Event[] = [];
+  const book = new StateBook(savedAt(from.start, from.deliveredAtStart, from.ahead), end);
+  for await (const event of streamOf(source, book, sizes, stats)) events.push(event);
   return { events };
 }
 
@@ -581,16 +584,7 @@ describe('readAuditLogs edge cases', () => {
     const rows = Array.from({ length: 600 }, (_, i) => row(`s${i}`, BigInt(RANGE_START_MS) * NS_PER_MS + BigInt(i) * 33_333_333n));
     const source = new FakeRootly(rows, { order: 'ascending', latencyFor: () => 20 });
     const book = new StateBook(savedAt(at(RANGE_START), []), at(new Date(RANGE_START_MS + 20_000).toISOString()));
-    const stream = readAuditLogs({
-      pages: source,
-      render: (resources) => resources,
-      book,
-      pageSize: 5,
-      windowSizeMs: 2000,
-      concurrency: () => 4,
-      debug: () => undefined,
-      warn: () => undefined,
-    });
+    const stream = streamOf(source, book, { pageSize: 5, windowSizeMs: 2000, concurrency: 4 });
     for await (const event of stream) if (event.kind === 'records') break;
     const sent = source.requests.length;
     await new Promise((resolve) => setTimeout(resolve, 100));
