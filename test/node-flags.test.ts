@@ -5,7 +5,13 @@ import { readFileSync } from 'node:fs';
  * `npm run sync:synthetic` must start Node with the same ones, and the README must say them.
  */
 const read = (path: string): string => readFileSync(new URL(`../${path}`, import.meta.url), 'utf8');
-const flagsIn = (text: string): string[] => text.split(/\s+/).filter((part) => part.startsWith('--') && /^--[a-z-]+=\d+$/.test(part));
+/** The options given to node itself: those between `node` and the script it runs. */
+const flagsIn = (text: string): string[] => {
+  const parts = text.split(/\s+/);
+  const after = parts.slice(parts.indexOf('node') + 1);
+  const script = after.findIndex((part) => !part.startsWith('--'));
+  return script === -1 ? after : after.slice(0, script);
+};
 
 const entrypoint = JSON.parse(/^ENTRYPOINT (\[.*\])$/m.exec(read('Dockerfile'))?.[1] ?? '[]') as string[];
 const imageFlags = entrypoint.filter((part) => part.startsWith('--'));

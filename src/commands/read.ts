@@ -52,7 +52,7 @@ async function syncStream(
   const startedAt = Date.now();
   const handle = await createPageSource(config, retryReporter(stream.name, emitter, logger), {
     onPause: pauseReporter(stream.name, emitter, logger),
-    debug: (message) => logger.debug(message),
+    debug: debugLog(logger),
   });
   await emitter.emit(streamStatus(stream.name, 'STARTED'));
   await emitter.emit(streamStatus(stream.name, 'RUNNING'));
@@ -130,9 +130,17 @@ function streamOptions(
       const requestsPerMinute = handle.http.limiter.requestsPerSecond() * 60;
       return windowsForRate({ requestsPerMinute, maxConcurrentWindows: config.maxConcurrentWindows }, handle.http.stats.latencyMs);
     },
-    debug: (message: string) => logger.debug(message),
+    debug: debugLog(logger),
     warn: (message: string) => logger.warn(message),
   };
+}
+
+/**
+ * Debug lines come once per page; winston formats an entry before its transport drops it, so
+ * without --debug they are not handed to it at all.
+ */
+function debugLog(logger: Logger): (message: string) => void {
+  return logger.isDebugEnabled() ? (message) => logger.debug(message) : () => undefined;
 }
 
 /** A retry is logged; a rate limit also tells Airbyte the stream is RATE_LIMITED until it resets. */
