@@ -49,6 +49,19 @@ describe('read against the mock Rootly server', () => {
     expect(mock.requests[0]?.url).toContain('sort=created_at');
   });
 
+  test('--debug logs every request a read sends (the secret-leak run depends on them); without it, none', async () => {
+    const data = dataset(300);
+    mock = await mockRootly({ dataset: data, maxPageSize: 100 });
+    const quiet = await read(mockConfig(mock));
+    const quietRequests = mock.requests.length;
+    const debug = await runRead(mockConfig(mock), { debug: true });
+    const gets = (result: RunResult) => logMessages(result).filter((text) => text.startsWith('GET /v1/audits'));
+    expect({ quiet: quiet.exitCode, debug: debug.exitCode }).toEqual({ quiet: 0, debug: 0 });
+    expect(gets(quiet)).toEqual([]);
+    expect(gets(debug)).toHaveLength(mock.requests.length - quietRequests);
+    expectNoSecret(debug);
+  });
+
   test('a sync reading many windows at once leaves stderr empty: no listener warning that looks like a leak', async () => {
     const data = dataset(1500, 30 * 24, 1);
     mock = await mockRootly({ dataset: data, maxPageSize: 25, latencyMs: 150 });
