@@ -1,5 +1,5 @@
 import { describe, expect, test } from '@jest/globals';
-import { RESPONSE_TOO_LARGE, treatmentOf, type FailureContext } from './response-table.js';
+import { RESPONSE_TOO_LARGE, treatmentOf, type FailureContext, type ResponseFacts } from './response-table.js';
 
 const context = (facts: Partial<FailureContext>): FailureContext => ({
   seconds: 12,
@@ -82,6 +82,21 @@ describe('the response table', () => {
     const row = treatmentOf({});
     expect({ failureType: row.failureType, retry: row.retry }).toEqual({ failureType: 'system_error', retry: undefined });
     expect(row.message(context({}))).toContain('failed unexpectedly');
+  });
+
+  // The TRACE's internal message names the row (`GET /v1/audits: rate limited`): support reads
+  // which kind of failure ended a sync from it, so no two kinds may share a name or have none.
+  test('every kind of failure has its own name for the internal message', () => {
+    const kinds: ResponseFacts[] = [
+      ...[401, 404, 429, 500, 302, 400].map((statusCode) => ({ statusCode })),
+      ...['ERR_BODY_PARSE_FAILURE', RESPONSE_TOO_LARGE, 'ETIMEDOUT', 'ENOTFOUND', 'ECONNRESET', 'ERR_OTHER'].map((errorCode) => ({
+        errorCode,
+      })),
+      {},
+    ];
+    const names = kinds.map((facts) => treatmentOf(facts).name);
+    expect(names.filter((name) => name.trim() === '')).toEqual([]);
+    expect(new Set(names).size).toBe(kinds.length);
   });
 
   test('a 429 is bounded by time only, server errors by attempts', () => {

@@ -156,6 +156,18 @@ describe('decideRetry on server and network errors', () => {
     expect(decideRetry(attempt, POLICY, NOW, half)).toEqual({ retry: true, delayMs: 1500, reason: 'server_error' });
   });
 
+  // A 200 whose body then failed still carries the answer's headers: a stray Retry-After or reset
+  // on it must not turn a quick retry into minutes of waiting.
+  test.each([
+    ['ERR_BODY_PARSE_FAILURE', 'malformed_body'],
+    ['ETIMEDOUT', 'network'],
+    ['ERR_STREAM_PREMATURE_CLOSE', 'network'],
+  ] as const)('a 200 whose body failed with %s backs off as usual, whatever its headers ask', (errorCode, reason) => {
+    const headers = { 'retry-after': '100', 'x-ratelimit-reset': String(NOW_EPOCH_S + 90) };
+    const attempt = failure({ statusCode: 200, errorCode, headers, attempt: 2 });
+    expect(decideRetry(attempt, POLICY, NOW, half)).toEqual({ retry: true, delayMs: 1500, reason });
+  });
+
   test('server errors stop when the total retry time would be exceeded', () => {
     const attempt = failure({ statusCode: 500, attempt: 2, elapsedMs: POLICY.maxRetryMs - 1000 });
     expect(decideRetry(attempt, POLICY, NOW, half)).toEqual({ retry: false, reason: 'server_error', exhausted: true });

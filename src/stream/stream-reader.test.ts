@@ -1,4 +1,5 @@
 import { describe, expect, test } from '@jest/globals';
+import { getEventListeners, getMaxListeners } from 'node:events';
 import { formatInstant, parseInstant, type Instant } from '../cursor/instant.js';
 import { StateBook } from '../cursor/state-book.js';
 import { parseStreamState, stateJson, type SavedState, type StateJson } from '../cursor/state.js';
@@ -781,5 +782,85 @@ describe('readAuditLogs edge cases', () => {
     // Estimates only count windows actually read.
     const estimates = events.flatMap((e) => (e.kind === 'estimate' ? [e.rowEstimate] : []));
     expect(Math.max(...estimates)).toBeLessThan(50_000);
+  });
+});
+
+describe('readAuditLogs tells the user what the sync did', () => {
+  // 400 distinct instants over 20 s, as above: wide enough to split and to run many windows at once.
+  const rows = Array.from({ length: 400 }, (_, i) =>
+    row(`u${String(i).padStart(3, '0')}`, BigInt(RANGE_START_MS) * NS_PER_MS + BigInt(i) * 50_000_000n),
+  );
+  const end = at(new Date(RANGE_START_MS + 20_000).toISOString());
+
+  async function syncWithDebug(source: PageSource, sizes: Sizes): Promise<{ lines: string[]; stats: ReturnType<typeof newStreamStats> }> {
+    const lines: string[] = [];
+    const stats = newStreamStats();
+    const book = new StateBook(savedAt(at(RANGE_START), []), end);
+    const stream = readAuditLogs(
+      {
+        pages: source,
+        render: (resources) => resources,
+        book,
+        pageSize: sizes.pageSize,
+        windowSizeMs: sizes.windowSizeMs,
+        concurrency: () => sizes.concurrency ?? 1,
+        debug: (line) => lines.push(line),
+        warn: () => undefined,
+      },
+      stats,
+    );
+    for await (const event of stream) void event;
+    return { lines, stats };
+  }
+
+  test('the summary counts each window read once, and --debug names each window and each split with its instants', async () => {
+    const source = new FakeRootly(rows, { order: 'ascending', latencyFor: (i) => (i * 7) % 3 });
+    const { lines, stats } = await syncWithDebug(source, { pageSize: 5, windowSizeMs: 60_000, concurrency: 4 });
+    const walksStarted = source.requests.filter((request) => request.link === undefined).length;
+    expect(stats.splits).toBeGreaterThanOrEqual(3);
+    expect(stats.windows).toBe(walksStarted);
+    const instant = String.raw`\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z`;
+    const reading = lines.filter((line) => new RegExp(`^Reading window \\[${instant}, ${instant}\\)$`).test(line));
+    const splitting = lines.filter((line) => new RegExp(`^Splitting a window at ${instant} \\(about \\d+ records left\\)`).test(line));
+    expect(reading.length).toBe(stats.windows);
+    expect(splitting.length).toBe(stats.splits);
+  });
+
+  test('--debug says when a window reporting a dense total is read again in smaller windows', async () => {
+    // One record early, then a quiet stretch over which the window grows, then a range it claims is dense.
+    const windowSizeMs = 1000;
+    const sparse = [row('early', BigInt(RANGE_START_MS + 10) * NS_PER_MS), row('late', BigInt(RANGE_START_MS + 19_000) * NS_PER_MS)];
+    const source = new FakeRootly(sparse, {
+      order: 'ascending',
+      totalCount: (request, actual) =>
+        nanosOf(request.range.end) - nanosOf(request.range.start) > BigInt(windowSizeMs) * NS_PER_MS ? 50_000 : actual,
+    });
+    const { lines } = await syncWithDebug(source, { pageSize: 50, windowSizeMs });
+    expect(lines).toContain('Window reports 50000 records; reading it in smaller windows');
+  });
+
+  // Node prints a MaxListenersExceededWarning on stderr once a signal holds more listeners than it allows.
+  test('a sync reading many windows at once never holds more listeners on its stop signal than it allows', async () => {
+    const fake = new FakeRootly(rows, { order: 'ascending', latencyFor: () => 5 });
+    const overfull: string[] = [];
+    // Like the HTTP client, each request listens on the stop signal while it is in flight.
+    const listening: PageSource = {
+      fetchPage: async (request) => {
+        const { signal } = request;
+        if (!signal) throw new Error('a request without the stop signal');
+        const onAbort = (): void => undefined;
+        signal.addEventListener('abort', onAbort);
+        const held = getEventListeners(signal, 'abort').length;
+        if (held > getMaxListeners(signal)) overfull.push(`${held} listeners, ${getMaxListeners(signal)} allowed`);
+        try {
+          return await fake.fetchPage(request);
+        } finally {
+          signal.removeEventListener('abort', onAbort);
+        }
+      },
+    };
+    const { stats } = await syncWithDebug(listening, { pageSize: 5, windowSizeMs: 1000, concurrency: 16 });
+    expect(stats.maxConcurrentWindows).toBeGreaterThan(10);
+    expect(overfull).toEqual([]);
   });
 });
