@@ -6,6 +6,7 @@ import {
   instantToMillis,
   parseInstant,
   parseInstantOrThrow,
+  parseRootlyShape,
   type Instant,
 } from './instant.js';
 
@@ -177,5 +178,41 @@ describe('millisecond helpers', () => {
 
   test('instantToMillis truncates sub-millisecond digits', () => {
     expect(instantToMillis(parse('2025-04-02T20:38:10.4769Z'))).toBe(Date.UTC(2025, 3, 2, 20, 38, 10, 476));
+  });
+});
+
+// Every created_at Rootly writes is read without the general regular expression, whose match
+// allocates a dozen strings per record: a spelling of Rootly's shape left to it costs CPU on
+// every record of a sync (the benchmark's CPU per record).
+describe('parseRootlyShape', () => {
+  test('reads every instant in the shape Rootly writes: any fraction, Z or any ±hh:mm offset', () => {
+    let seed = 11;
+    const random = (below: number): number => {
+      seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648;
+      return seed % below;
+    };
+    const two = (n: number): string => String(n).padStart(2, '0');
+    for (let i = 0; i < 1000; i += 1) {
+      const seconds = Date.UTC(1990, 0, 1) / 1000 + random(2_000_000_000);
+      const digits = String(random(1_000_000_000)).padStart(9, '0').slice(0, random(10));
+      const offsetMinutes = (random(2) === 0 ? -1 : 1) * random(14 * 60 + 1);
+      const zone =
+        i % 3 === 0
+          ? 'Z'
+          : `${offsetMinutes < 0 ? '-' : '+'}${two(Math.floor(Math.abs(offsetMinutes) / 60))}:${two(Math.abs(offsetMinutes) % 60)}`;
+      const shift = zone === 'Z' ? 0 : offsetMinutes * 60;
+      const local = new Date((seconds + shift) * 1000).toISOString().slice(0, 19);
+      const text = `${local}${digits === '' ? '' : `.${digits}`}${zone}`;
+      expect([text, parseRootlyShape(text)]).toEqual([text, { epochSeconds: seconds, fraction: digits.replace(/0+$/, '') }]);
+    }
+  });
+
+  test.each([
+    ['the first and the last moment of a year', ['2025-01-01T00:00:00Z', '2025-12-31T23:59:59.999999Z']],
+    ['the last day of each month', ['2025-01-31T12:00:00Z', '2024-02-29T12:00:00Z', '2025-02-28T12:00:00Z', '2025-04-30T12:00:00Z']],
+    ['the widest offsets', ['2025-04-02T23:59:59+14:00', '2025-04-02T00:00:00-12:00', '2025-04-02T00:00:00-00:00']],
+    ['a fraction longer than nanoseconds', ['2025-04-02T20:38:10.123456789012Z']],
+  ])('reads %s', (_label, texts) => {
+    for (const text of texts) expect([text, parseRootlyShape(text)]).toEqual([text, parseInstant(text.replace('T', ' '))]);
   });
 });

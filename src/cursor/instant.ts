@@ -20,9 +20,9 @@ export function parseInstant(text: string): Instant | undefined {
 /**
  * The shape Rootly writes, 2025-04-02T20:38:10.476Z or with ±hh:mm, read character by character:
  * it is parsed once per record, and a regular expression's match would allocate a dozen strings.
- * Anything else (or an impossible date) is left to parseAnyIsoShape.
+ * Anything else (or an impossible date) is undefined here, left to parseAnyIsoShape.
  */
-function parseRootlyShape(text: string): Instant | undefined {
+export function parseRootlyShape(text: string): Instant | undefined {
   if (text.length < 20 || text[4] !== '-' || text[7] !== '-' || text[10] !== 'T' || text[13] !== ':' || text[16] !== ':') return undefined;
   let zoneAt = 19;
   if (text[19] === '.') {
