@@ -47,6 +47,41 @@ describe('parseInstant', () => {
     expect(cmp('2025-04-02T20:38:10.4760000Z', '2025-04-02T20:38:10.476Z')).toBe(0);
   });
 
+  test('orders any two fractions of one second as their nanoseconds do, however many digits each has', () => {
+    const fractions = [
+      '',
+      '0',
+      '000',
+      '05',
+      '1',
+      '10',
+      '100000001',
+      '12',
+      '123',
+      '1234',
+      '199',
+      '2',
+      '25',
+      '250',
+      '5',
+      '50',
+      '9',
+      '99',
+      '999999999',
+    ];
+    const nanos = (digits: string): number => Number(digits.padEnd(9, '0').slice(0, 9));
+    for (const a of fractions) {
+      for (const b of fractions) {
+        const suffix = (digits: string): string => (digits === '' ? '' : `.${digits}`);
+        expect([a, b, cmp(`2025-04-02T20:38:10${suffix(a)}Z`, `2025-04-02T20:38:10${suffix(b)}Z`)]).toEqual([
+          a,
+          b,
+          Math.sign(nanos(a) - nanos(b)),
+        ]);
+      }
+    }
+  });
+
   test('orders across offsets by the real instant, not the text', () => {
     // 20:00 at -07:00 is 03:00Z the next day, later than 23:00Z.
     expect(cmp('2025-04-02T20:00:00-07:00', '2025-04-02T23:00:00Z')).toBe(1);
@@ -72,6 +107,15 @@ describe('parseInstant', () => {
     ['a short offset', '2025-04-02T20:38:10+07'],
     ['text after the offset', '2025-04-02T20:38:10+07:00Z'],
     ['a fraction with a letter', '2025-04-02T20:38:10.47aZ'],
+    ['text before the date', 'x2025-04-02T20:38:10Z'],
+    ['a slash after the year', '2025/04-02T20:38:10Z'],
+    ['a slash after the month', '2025-04/02T20:38:10Z'],
+    ['a letter for the T', '2025-04-02X20:38:10Z'],
+    ['a dot after the hour', '2025-04-02T20.38:10Z'],
+    ['a dot after the minute', '2025-04-02T20:38.10Z'],
+    ['a letter for the zone', '2025-04-02T20:38:10.476X'],
+    ['a sign that is no sign', '2025-04-02T20:38:10*07:00'],
+    ['an offset with five digits', '2025-04-02T20:38:10-07000'],
   ])('rejects %s', (_label, text) => {
     expect(parseInstant(text)).toBeUndefined();
   });

@@ -102,10 +102,9 @@ export function parseInstantOrThrow(text: string, what: string): Instant {
 /** Negative, zero or positive as a is before, equal to or after b. */
 export function compareInstants(a: Instant, b: Instant): number {
   if (a.epochSeconds !== b.epochSeconds) return a.epochSeconds < b.epochSeconds ? -1 : 1;
-  const width = Math.max(a.fraction.length, b.fraction.length);
-  const fa = a.fraction.padEnd(width, '0');
-  const fb = b.fraction.padEnd(width, '0');
-  return fa === fb ? 0 : fa < fb ? -1 : 1;
+  // Without trailing zeros, fractions order as text: a shorter one is a prefix or differs earlier.
+  if (a.fraction === b.fraction) return 0;
+  return a.fraction < b.fraction ? -1 : 1;
 }
 
 export function instantFromMillis(epochMillis: number): Instant {

@@ -41,13 +41,18 @@ export interface RetryTreatment {
   serverMayAskForWait: boolean;
 }
 
-/** One row of the table: which failures it matches, whether they are retried, how they end. */
+/** How one kind of failure is treated: whether it is retried, and how it ends. */
 export interface ResponseTreatment {
+  /** Named in the TRACE's internal message. */
   name: string;
-  matches: (facts: ResponseFacts) => boolean;
   retry?: RetryTreatment;
   failureType: FailureType;
   message: (context: FailureContext) => string;
+}
+
+/** One row of the table: a treatment and the failures it matches. */
+interface ResponseRow extends ResponseTreatment {
+  matches: (facts: ResponseFacts) => boolean;
 }
 
 /** Transport failures worth another attempt; a timeout (ETIMEDOUT) has its own row above them. */
@@ -79,7 +84,7 @@ const titled = (context: FailureContext, prefix: string): string => (context.tit
  * the failure type and the user's message once it is not (or no longer). The retry policy and the
  * HTTP client's error mapping both read it; nothing else decides.
  */
-export const RESPONSE_TABLE: readonly ResponseTreatment[] = [
+const RESPONSE_TABLE: readonly ResponseRow[] = [
   {
     name: 'rejected key',
     matches: status((s) => s === 401),
@@ -169,9 +174,9 @@ export const RESPONSE_TABLE: readonly ResponseTreatment[] = [
   },
 ];
 
+/** What no row matches: neither a status nor an error code. */
 const UNEXPECTED: ResponseTreatment = {
   name: 'unexpected',
-  matches: () => true,
   failureType: 'system_error',
   message: () => 'The request to Rootly failed unexpectedly.',
 };

@@ -67,8 +67,12 @@ export function decideRetry(
 }
 
 function attemptLimit(treatment: RetryTreatment, options: RetryPolicyOptions): number {
-  if (treatment.attempts === 'malformed-body') return options.maxMalformedAttempts;
-  return treatment.attempts === 'time-only' ? Infinity : options.maxAttempts;
+  const limits: Record<RetryTreatment['attempts'], number> = {
+    'time-only': Infinity,
+    'server-errors': options.maxAttempts,
+    'malformed-body': options.maxMalformedAttempts,
+  };
+  return limits[treatment.attempts];
 }
 
 /**

@@ -102,6 +102,6 @@ function sameContent(a: unknown, b: unknown): boolean {
 function unusableRecord(id: string, window: string, problem: string, cause?: unknown): ConnectorError {
   return systemError(
     `Rootly sent the audit record ${JSON.stringify(maskedExcerpt(id, 100))} in ${window}, which the connector cannot handle: ${problem}. Every sync stops at it: to get past it, move the stream's state past that range (see "Records the connector refuses" in the README), and report the record to Rootly support.`,
-    cause === undefined ? undefined : { cause },
+    { cause },
   );
 }

@@ -513,7 +513,7 @@ describe('readAuditLogs keeps every allowed window busy until the last page', ()
   const expected = sorted(rows.map((r) => r.resource.id));
 
   test.each(['ascending', 'newest-first'] as const)(
-    '%s server: the window with the most left is split for idle slots; no walk is left with most of the pages; every crash resumes exactly once',
+    '%s server: the window with the most left is split for idle slots; no walk keeps much more than its share of the pages; every crash resumes exactly once',
     async (order) => {
       const stats = newStreamStats();
       const source = new FakeRootly(rows, { order, latencyFor: (i) => (i * 7) % 3 });
@@ -521,8 +521,9 @@ describe('readAuditLogs keeps every allowed window busy until the last page', ()
       expect(sorted(idsOf(full.events))).toEqual(expected);
       expect(stats.splits).toBeGreaterThanOrEqual(3);
       expect(stats.maxConcurrentWindows).toBe(4);
-      // Read whole, one walk would fetch all 80 pages in a row; split, the longest walk is a fraction.
-      expect(Math.max(...pagesPerWalk(source))).toBeLessThanOrEqual(40);
+      // Read whole, one walk would fetch all 80 pages in a row; split over 4 slots, the longest walk
+      // stays near a quarter of them (20), which is what the sync's wall time follows.
+      expect(Math.max(...pagesPerWalk(source))).toBeLessThanOrEqual(25);
       // Splitting costs few requests beyond the pages the records fill.
       expect(source.requests.length).toBeLessThanOrEqual(80 + 2 * stats.splits);
       const checkpoints = checkpointsOf(full.events);
@@ -809,7 +810,9 @@ describe('readAuditLogs tells the user what the sync did', () => {
       },
       stats,
     );
-    for await (const event of stream) void event;
+    const events: Event[] = [];
+    for await (const event of stream) events.push(event);
+    expect(events.at(-1)?.kind).toBe('checkpoint');
     return { lines, stats };
   }
 
@@ -862,5 +865,84 @@ describe('readAuditLogs tells the user what the sync did', () => {
     const { stats } = await syncWithDebug(listening, { pageSize: 5, windowSizeMs: 1000, concurrency: 16 });
     expect(stats.maxConcurrentWindows).toBeGreaterThan(10);
     expect(overfull).toEqual([]);
+  });
+});
+
+describe('readAuditLogs keeps reading several windows at once while the sort order is unproven', () => {
+  // Ten windows of one second, ten records each: too few distinct instants for any window to prove
+  // that the server sorts, so every window is read in batches (see windowsToRun).
+  const rows = Array.from({ length: 100 }, (_, i) =>
+    row(`b${String(i).padStart(3, '0')}`, BigInt(RANGE_START_MS) * NS_PER_MS + BigInt(i) * 100_000_000n),
+  );
+  const end = at(new Date(RANGE_START_MS + 10_000).toISOString());
+
+  test('each batch grows past one window once its history proves dense, the first and every later one', async () => {
+    const fake = new FakeRootly(rows, { order: 'ascending', latencyFor: () => 3 });
+    let inFlight = 0;
+    const widths: Array<{ startMs: number; inFlight: number }> = [];
+    const counting: PageSource = {
+      fetchPage: async (request) => {
+        inFlight += 1;
+        widths.push({ startMs: Date.parse(request.range.start), inFlight });
+        try {
+          return await fake.fetchPage(request);
+        } finally {
+          inFlight -= 1;
+        }
+      },
+    };
+    const stats = newStreamStats();
+    const { events } = await run(
+      counting,
+      { start: at(RANGE_START), deliveredAtStart: [] },
+      end,
+      { pageSize: 2, windowSizeMs: 1000, concurrency: 4 },
+      stats,
+    );
+    expect(sorted(idsOf(events))).toEqual(sorted(rows.map((r) => r.resource.id)));
+    const widest = (from: number, to: number): number =>
+      Math.max(...widths.filter(({ startMs }) => startMs >= RANGE_START_MS + from && startMs < RANGE_START_MS + to).map((w) => w.inFlight));
+    // The first batch starts with one window and grows; so does a batch started after it.
+    expect(widest(0, 4000)).toBeGreaterThan(1);
+    expect(widest(5000, 10_000)).toBeGreaterThan(1);
+  });
+
+  test('when the rate allows more windows mid-batch, they start at once, not when the slowest window answers', async () => {
+    const slowFirstPageOf = RANGE_START_MS + 1000;
+    const fake = new FakeRootly(rows, { order: 'ascending' });
+    const log: string[] = [];
+    let sent = 0;
+    const slowSecondWindow: PageSource = {
+      fetchPage: async (request) => {
+        sent += 1;
+        const window = `${(Date.parse(request.range.start) - RANGE_START_MS) / 1000}`;
+        const first = request.link === undefined;
+        if (first) log.push(`send ${window}`);
+        const slow = first && Date.parse(request.range.start) === slowFirstPageOf;
+        await new Promise((resolve) => setTimeout(resolve, slow ? 150 : 1));
+        if (first) log.push(`answer ${window}`);
+        return fake.fetchPage(request);
+      },
+    };
+    const book = new StateBook(savedAt(at(RANGE_START), []), end);
+    // Two windows until the third request (as before the latency is measured), then four.
+    const stream = readAuditLogs(
+      {
+        pages: slowSecondWindow,
+        render: (resources) => resources,
+        book,
+        pageSize: 2,
+        windowSizeMs: 1000,
+        concurrency: () => (sent >= 3 ? 4 : 2),
+        debug: () => undefined,
+        warn: () => undefined,
+      },
+      newStreamStats(),
+    );
+    const ids: string[] = [];
+    for await (const event of stream) if (event.kind === 'records') ids.push(...event.records.map((r) => r.id));
+    expect(sorted(ids)).toEqual(sorted(rows.map((r) => r.resource.id)));
+    expect(log.indexOf('send 2')).toBeGreaterThan(-1);
+    expect(log.indexOf('send 2')).toBeLessThan(log.indexOf('answer 1'));
   });
 });
