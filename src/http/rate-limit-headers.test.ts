@@ -128,6 +128,8 @@ describe('readRateLimitHeaders: loosely written fields read as meant', () => {
   test.each([
     ['a window without a value leaves it unsaid', '1000;w=', 1000],
     ['a parameter without a name is skipped', '1000;=60', 1000],
+    ['a window with quotes inside it is no number', '1000;w=6"0"', 1000],
+    ['a window with a quote left after it is no number', '1000;w="6"0', 1000],
     ['a limit just past the largest believed is not a limit', '1000000001', undefined],
   ])('%s (%s)', (_label, value, bareLimit) => {
     const reading = readRateLimitHeaders({ 'x-ratelimit-limit': value }, T0);
