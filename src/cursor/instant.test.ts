@@ -257,6 +257,9 @@ describe('parseRootlyShape', () => {
     ['the widest offsets', ['2025-04-02T23:59:59+14:00', '2025-04-02T00:00:00-12:00', '2025-04-02T00:00:00-00:00']],
     ['a fraction longer than nanoseconds', ['2025-04-02T20:38:10.123456789012Z']],
   ])('reads %s', (_label, texts) => {
-    for (const text of texts) expect([text, parseRootlyShape(text)]).toEqual([text, parseInstant(text.replace('T', ' '))]);
+    for (const text of texts) {
+      expect([text, parseRootlyShape(text)]).toEqual([text, parseInstant(text.replace('T', ' '))]);
+      expect([text, parseRootlyShape(text)]).not.toEqual([text, undefined]);
+    }
   });
 });

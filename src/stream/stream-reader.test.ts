@@ -6,7 +6,7 @@ import { parseStreamState, stateJson, type SavedState, type StateJson } from '..
 import { ConnectorError } from '../errors.js';
 import { AUDIT_KEYS, type AuditResource } from '../rootly/audits.js';
 import type { Page as GenericPage, PageRequest, PageSource as GenericPageSource } from './page-source.js';
-import { newStreamStats, readStream, type StreamEvent, type StreamReadOptions } from './stream-reader.js';
+import { newStreamStats, readStream, type StreamEvent, type StreamReadOptions, type StreamStats } from './stream-reader.js';
 
 type PageSource = GenericPageSource<AuditResource>;
 type Page = GenericPage<AuditResource>;
@@ -146,8 +146,11 @@ interface Sizes {
   concurrency?: number;
 }
 
+/** What a test may watch or steer in a sync besides its sizes. */
+type Hooks = Partial<Pick<StreamReadOptions<AuditResource, AuditResource[]>, 'debug' | 'concurrency'>>;
+
 /** The sync's stream over `book`, its records left as parsed. */
-const streamOf = (source: PageSource, book: StateBook, sizes: Sizes, stats = newStreamStats()) =>
+const streamOf = (source: PageSource, book: StateBook, sizes: Sizes, stats = newStreamStats(), hooks: Hooks = {}) =>
   readAuditLogs(
     {
       pages: source,
@@ -157,6 +160,7 @@ const streamOf = (source: PageSource, book: StateBook, sizes: Sizes, stats = new
       concurrency: () => sizes.concurrency ?? 1,
       debug: () => undefined,
       warn: () => undefined,
+      ...hooks,
     },
     stats,
   );
@@ -793,23 +797,11 @@ describe('readAuditLogs tells the user what the sync did', () => {
   );
   const end = at(new Date(RANGE_START_MS + 20_000).toISOString());
 
-  async function syncWithDebug(source: PageSource, sizes: Sizes): Promise<{ lines: string[]; stats: ReturnType<typeof newStreamStats> }> {
+  async function syncWithDebug(source: PageSource, sizes: Sizes): Promise<{ lines: string[]; stats: StreamStats }> {
     const lines: string[] = [];
     const stats = newStreamStats();
     const book = new StateBook(savedAt(at(RANGE_START), []), end);
-    const stream = readAuditLogs(
-      {
-        pages: source,
-        render: (resources) => resources,
-        book,
-        pageSize: sizes.pageSize,
-        windowSizeMs: sizes.windowSizeMs,
-        concurrency: () => sizes.concurrency ?? 1,
-        debug: (line) => lines.push(line),
-        warn: () => undefined,
-      },
-      stats,
-    );
+    const stream = streamOf(source, book, sizes, stats, { debug: (line) => lines.push(line) });
     const events: Event[] = [];
     for await (const event of stream) events.push(event);
     expect(events.at(-1)?.kind).toBe('checkpoint');
@@ -926,19 +918,9 @@ describe('readAuditLogs keeps reading several windows at once while the sort ord
     };
     const book = new StateBook(savedAt(at(RANGE_START), []), end);
     // Two windows until the third request (as before the latency is measured), then four.
-    const stream = readAuditLogs(
-      {
-        pages: slowSecondWindow,
-        render: (resources) => resources,
-        book,
-        pageSize: 2,
-        windowSizeMs: 1000,
-        concurrency: () => (sent >= 3 ? 4 : 2),
-        debug: () => undefined,
-        warn: () => undefined,
-      },
-      newStreamStats(),
-    );
+    const stream = streamOf(slowSecondWindow, book, { pageSize: 2, windowSizeMs: 1000 }, newStreamStats(), {
+      concurrency: () => (sent >= 3 ? 4 : 2),
+    });
     const ids: string[] = [];
     for await (const event of stream) if (event.kind === 'records') ids.push(...event.records.map((r) => r.id));
     expect(sorted(ids)).toEqual(sorted(rows.map((r) => r.resource.id)));
