@@ -14,5 +14,7 @@ export default {
     '<rootDir>/test/**/*.test.ts',
   ],
   testPathIgnorePatterns: ['/node_modules/', '/dist/', '<rootDir>/test/container/'],
+  // A mutation run's sandbox is a second copy of the project: its packages would clash by name.
+  modulePathIgnorePatterns: ['<rootDir>/.stryker-tmp/'],
   testTimeout: 60000,
 };

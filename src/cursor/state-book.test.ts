@@ -109,6 +109,67 @@ describe('StateBook', () => {
     expect(composed(book)).toEqual({ created_at: T(1), ids_at_created_at: [] });
   });
 
+  test('a part split off ahead that delivered nothing is read whole after a resume, finished or not', () => {
+    const book = bookOf({ instant: at(T(0)), ids: [] }, [], at(T(4)));
+    const [w1] = planHours(book, 1);
+    book.advance(w1!, { instant: at('2026-03-01T00:10:00Z'), ids: ['p'] });
+    const part = book.splitAhead(w1!, at('2026-03-01T00:30:00Z'));
+    // No id at its start was delivered: a state naming one would make a resume skip that record.
+    expect(composed(book)).toEqual({ created_at: '2026-03-01T00:10:00Z', ids_at_created_at: ['p'] });
+    book.complete(part);
+    expect(composed(book)).toEqual({
+      created_at: '2026-03-01T00:10:00Z',
+      ids_at_created_at: ['p'],
+      ahead: [{ start: '2026-03-01T00:30:00Z', end: T(1), created_at: T(1), ids_at_created_at: [] }],
+    });
+  });
+
+  test('a window split behind before it emitted anything resumes from its new start, skipping no record there', () => {
+    const book = bookOf({ instant: at(T(0)), ids: ['s'] }, [], at(T(2)));
+    const [w1] = planHours(book, 1);
+    const part = book.splitBehind(w1!, at('2026-03-01T00:30:00Z'));
+    book.complete(part);
+    expect(composed(book)).toEqual({ created_at: '2026-03-01T00:30:00Z', ids_at_created_at: [] });
+  });
+
+  test('a finished window does not swallow the unread rest of a partly delivered one just before it', () => {
+    const book = bookOf({ instant: at(T(0)), ids: [] }, [], at(T(4)));
+    const [, w2, w3] = planHours(book, 3);
+    book.advance(w2!, { instant: at('2026-03-01T01:30:00Z'), ids: ['a'] });
+    book.complete(w3!);
+    expect(readAfterResume(book.compose(), T(4))).toEqual([
+      [T(0), T(1)],
+      ['2026-03-01T01:30:00Z', T(2)],
+      [T(3), T(4)],
+    ]);
+  });
+
+  test('refuses a split ahead that leaves an empty or inverted window', () => {
+    const book = bookOf({ instant: at(T(0)), ids: [] }, [], at(T(4)));
+    const [w1] = planHours(book, 1);
+    book.advance(w1!, { instant: at('2026-03-01T00:10:00Z'), ids: ['p'] });
+    for (const where of ['2026-03-01T00:10:00Z', '2026-03-01T00:05:00Z', T(1), T(2)]) {
+      expect(() => book.splitAhead(w1!, at(where))).toThrow('a window splits ahead only between its position and its end');
+    }
+    expect(composed(book)).toEqual({ created_at: '2026-03-01T00:10:00Z', ids_at_created_at: ['p'] });
+    expect(book.nextUnplanned()?.origin).toEqual(at(T(1)));
+  });
+
+  test('refuses a split behind outside its bounds, or once it has confirmed a position: its records would be read again', () => {
+    const book = bookOf({ instant: at(T(0)), ids: ['s'] }, [], at(T(4)));
+    const [, w2] = planHours(book, 2);
+    for (const where of ['2026-03-01T00:30:00Z', T(1), T(2), T(3)]) {
+      expect(() => book.splitBehind(w2!, at(where))).toThrow('a window splits behind only at its unconfirmed start');
+    }
+    book.advance(w2!, { instant: at('2026-03-01T01:10:00Z'), ids: ['q'] });
+    expect(() => book.splitBehind(w2!, at('2026-03-01T01:30:00Z'))).toThrow('a window splits behind only at its unconfirmed start');
+    expect(readAfterResume(book.compose(), T(4))).toEqual([
+      [T(0), T(1)],
+      ['2026-03-01T01:10:00Z', T(2)],
+      [T(2), T(4)],
+    ]);
+  });
+
   test('composeIfChanged hands out each distinct state once', () => {
     const book = bookOf({ instant: at(T(0)), ids: [] }, [], at(T(1)));
     expect(book.composeIfChanged()).toBeDefined();

@@ -24,15 +24,15 @@ function walk(pages: readonly PageSeen[], reported?: number): { followed: string
 
 describe('Paginator', () => {
   test('follows next links until a page has none', () => {
-    const pages = [1, 2, 3].map((n) => ({ nextLink: n < 3 ? link(n + 1) : null, fresh: 10 }));
+    const pages = [1, 2, 3].map((n) => ({ nextLink: n < 3 ? link(n + 1) : null, broughtNew: true }));
     expect(walk(pages)).toEqual({ followed: [link(2), link(3)] });
   });
 
   test('a next link already followed stops the walk as a system_error naming the link', () => {
     const { followed, error } = walk([
-      { nextLink: link(2), fresh: 1 },
-      { nextLink: link(3), fresh: 1 },
-      { nextLink: link(2), fresh: 1 },
+      { nextLink: link(2), broughtNew: true },
+      { nextLink: link(3), broughtNew: true },
+      { nextLink: link(2), broughtNew: true },
     ]);
     expect(followed).toEqual([link(2), link(3)]);
     expect(error?.failureType).toBe('system_error');
@@ -43,15 +43,19 @@ describe('Paginator', () => {
     const self = 'https://api.rootly.com/v1/audits?sort=created_at&page%5Bnumber%5D=2';
     const same = 'https://api.rootly.com/v1/audits?page%5Bnumber%5D=2&sort=created_at';
     const { error } = walk([
-      { nextLink: self, fresh: 1 },
-      { selfLink: self, nextLink: same, fresh: 1 },
+      { nextLink: self, broughtNew: true },
+      { selfLink: self, nextLink: same, broughtNew: true },
     ]);
     expect(error?.failureType).toBe('system_error');
   });
 
   test('a first page linking to itself is a loop at once, though no link was followed yet', () => {
     const { followed, error } = walk([
-      { selfLink: `${link(1)}&sort=created_at`, nextLink: 'https://api.rootly.com/v1/audits?sort=created_at&page%5Bnumber%5D=1', fresh: 3 },
+      {
+        selfLink: `${link(1)}&sort=created_at`,
+        nextLink: 'https://api.rootly.com/v1/audits?sort=created_at&page%5Bnumber%5D=1',
+        broughtNew: true,
+      },
     ]);
     expect(followed).toEqual([]);
     expect(error?.failureType).toBe('system_error');
@@ -59,7 +63,7 @@ describe('Paginator', () => {
   });
 
   test(`${MAX_STALE_PAGES_IN_A_ROW} pages in a row that bring nothing new stop the walk, naming the window`, () => {
-    const stale = Array.from({ length: 20 }, (_, i) => ({ nextLink: link(i + 2), fresh: i === 0 ? 5 : 0 }));
+    const stale = Array.from({ length: 20 }, (_, i) => ({ nextLink: link(i + 2), broughtNew: i === 0 }));
     const { followed, error } = walk(stale);
     expect(followed).toHaveLength(MAX_STALE_PAGES_IN_A_ROW);
     expect(error?.failureType).toBe('transient_error');
@@ -69,22 +73,22 @@ describe('Paginator', () => {
   test('a page with something new resets the count of stale pages', () => {
     const pages = Array.from({ length: 30 }, (_, i) => ({
       nextLink: i < 29 ? link(i + 2) : null,
-      fresh: i % MAX_STALE_PAGES_IN_A_ROW === 0 ? 1 : 0,
+      broughtNew: i % MAX_STALE_PAGES_IN_A_ROW === 0,
     }));
     expect(walk(pages).error).toBeUndefined();
   });
 
   test('the last page ends the walk even when it brings nothing new', () => {
     const pages = [
-      { nextLink: link(2), fresh: 3 },
-      ...Array.from({ length: MAX_STALE_PAGES_IN_A_ROW - 1 }, (_, i) => ({ nextLink: link(i + 3), fresh: 0 })),
-      { nextLink: null, fresh: 0 },
+      { nextLink: link(2), broughtNew: true },
+      ...Array.from({ length: MAX_STALE_PAGES_IN_A_ROW - 1 }, (_, i) => ({ nextLink: link(i + 3), broughtNew: false })),
+      { nextLink: null, broughtNew: false },
     ];
     expect(walk(pages).error).toBeUndefined();
   });
 
   test('more pages than the reported records, each bringing something, is an endless walk too', () => {
-    const pages = Array.from({ length: 40 }, (_, i) => ({ nextLink: link(i + 2), fresh: 1 }));
+    const pages = Array.from({ length: 40 }, (_, i) => ({ nextLink: link(i + 2), broughtNew: true }));
     const { followed, error } = walk(pages, 3);
     expect(error?.failureType).toBe('transient_error');
     expect(error?.message).toContain('reported to hold 3 records');

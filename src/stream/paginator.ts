@@ -6,10 +6,10 @@ export const MAX_STALE_PAGES_IN_A_ROW = 5;
 
 /** What the paginator needs to know of a page once it has been read. */
 export interface PageSeen {
-  selfLink?: string;
+  selfLink?: string | undefined;
   nextLink: string | null;
-  /** Records on the page not seen before on this walk. */
-  fresh: number;
+  /** Some record on the page was not seen before on this walk. */
+  broughtNew: boolean;
 }
 
 /**
@@ -30,7 +30,7 @@ export class Paginator {
     this.pages += 1;
     if (page.selfLink !== undefined) this.followed.add(linkKey(page.selfLink));
     if (page.nextLink === null) return null;
-    this.staleInARow = page.fresh === 0 ? this.staleInARow + 1 : 0;
+    this.staleInARow = page.broughtNew ? 0 : this.staleInARow + 1;
     if (this.staleInARow >= MAX_STALE_PAGES_IN_A_ROW || (reported !== undefined && this.pages > reported + MAX_STALE_PAGES_IN_A_ROW)) {
       const total = reported !== undefined ? ` of a range reported to hold ${reported} records` : '';
       throw transientError(

@@ -48,6 +48,14 @@ describe('readWindow: a window whose pages hold fewer records than reported', ()
     expect(completions(run)).toBe(0);
   });
 
+  test('is read again when a record repeated from an earlier page stands in for one that is missing', async () => {
+    // B comes back on the second page (its rows shifted) and D is not served: 4 records, not 5.
+    const run = await read([{ pages: [[A, B], [B, X], [C]], total: 5 }, FULL]);
+    expectAllOnce(run);
+    expect(rereads(run)).toBe(1);
+    expect(run.warnings.join('\n')).toMatch(/reported 5 .* served 4/);
+  });
+
   test('served in full the first time, is read once', async () => {
     const run = await read([FULL]);
     expect(rereads(run)).toBe(0);

@@ -101,7 +101,7 @@ export async function readWindow<T, R>(cursor: WindowCursor, counters: WindowCou
 }
 
 /** One walk through the window's pages; what the first page reported and how many ids were served. */
-async function walkPages<T, R>(read: WindowRead<T, R>, pass: number): Promise<{ reported?: number; served: number } | 'dense'> {
+async function walkPages<T, R>(read: WindowRead<T, R>, pass: number): Promise<{ reported: number | undefined; served: number } | 'dense'> {
   const { cursor, options } = read;
   const paginator = new Paginator(label(cursor.bounds));
   const served: Served = { pageOf: new Map(), repeatedRows: 0 };
@@ -143,11 +143,8 @@ async function walkPages<T, R>(read: WindowRead<T, R>, pass: number): Promise<{ 
       else await send(read, taken.batch);
     }
     const nextLink = last ? null : page.nextLink;
-    const next = paginator.next(
-      { ...(page.selfLink !== undefined ? { selfLink: page.selfLink } : {}), nextLink, fresh: taken.fresh },
-      reported,
-    );
-    if (next === null) return { ...(reported !== undefined ? { reported } : {}), served: served.pageOf.size + served.repeatedRows };
+    const next = paginator.next({ selfLink: page.selfLink, nextLink, broughtNew: taken.broughtNew }, reported);
+    if (next === null) return { reported, served: served.pageOf.size + served.repeatedRows };
     link = next;
   }
 }
@@ -162,8 +159,8 @@ interface TakenPage<R> {
   confirmed: Position | undefined;
   /** The page's admitted records, rendered; none when every record was skipped. */
   batch: Batch<R> | undefined;
-  /** Records whose id this walk had not seen before. */
-  fresh: number;
+  /** Some record's id had not been seen before on this walk. */
+  broughtNew: boolean;
 }
 
 /** The ids a walk has seen, each with the page it was first seen on (see takePage). */
@@ -186,13 +183,13 @@ function takePage<T, R>(page: Page<T>, read: WindowRead<T, R>, served: Served, p
   // The position before this page is taken before any of its records is admitted.
   const confirmed = cursor.confirmBefore(instants);
   const admitted: T[] = [];
-  let fresh = 0;
+  let broughtNew = false;
   page.resources.forEach((record, index) => {
     const id = options.keys.idOf(record);
     const firstSeenOn = served.pageOf.get(id);
     if (firstSeenOn === undefined) {
       served.pageOf.set(id, pageNumber);
-      fresh += 1;
+      broughtNew = true;
     } else if (firstSeenOn === pageNumber) {
       repeats.check(index, id);
       served.repeatedRows += 1;
@@ -203,7 +200,7 @@ function takePage<T, R>(page: Page<T>, read: WindowRead<T, R>, served: Served, p
     else if (admission === 'duplicate') counters.skippedDuplicates += 1;
   });
   const batch = admitted.length > 0 ? { records: options.render(admitted), count: admitted.length } : undefined;
-  return { confirmed, batch, fresh };
+  return { confirmed, batch, broughtNew };
 }
 
 /**
