@@ -1,9 +1,9 @@
 import type { SyncMode } from '../protocol/messages.js';
-import { instantFromMillis, parseInstantOrThrow, type Instant } from './instant.js';
+import { instantFromMillis, type Instant } from './instant.js';
 import type { SavedState } from './state.js';
 
 /** Where a full refresh without a backfill time starts: before any Rootly account existed. */
-const HISTORY_START = parseInstantOrThrow('2015-01-01T00:00:00Z', 'history start');
+const HISTORY_START = instantFromMillis(Date.UTC(2015, 0, 1));
 
 /**
  * Where a sync starts, as the state it would save before reading anything: an incremental sync

@@ -93,6 +93,32 @@ describe('decideRetry on 429', () => {
     ).toMatchObject({ retry: true, delayMs: 20_000 });
   });
 
+  test('Retry-After naming the present moment asks for no wait, so the reset header says how long to wait', () => {
+    const reset = { 'x-ratelimit-reset': String(NOW_EPOCH_S + 20) };
+    expect(decideRetry(rateLimited({ 'retry-after': new Date(NOW).toUTCString(), ...reset }), POLICY, NOW, half)).toMatchObject({
+      retry: true,
+      delayMs: 20_000,
+    });
+    // The present moment is the answer's own Date when it has one, not the local clock.
+    const serverNow = new Date(NOW - 600_000).toUTCString();
+    const dated = { date: serverNow, 'retry-after': serverNow, 'x-ratelimit-reset': String(NOW_EPOCH_S - 600 + 20) };
+    expect(decideRetry(rateLimited(dated), POLICY, NOW, half)).toMatchObject({ retry: true, delayMs: 20_000 });
+  });
+
+  test('Retry-After in seconds with a fraction is waited exactly', () => {
+    for (const [value, delayMs] of [
+      ['1.25', 1250],
+      ['2.5', 2500],
+      ['0.75', 750],
+    ] as const) {
+      expect(
+        decideRetry(rateLimited({ 'retry-after': value, 'x-ratelimit-reset': String(NOW_EPOCH_S + 20) }), POLICY, NOW, half),
+      ).toMatchObject({
+        delayMs,
+      });
+    }
+  });
+
   test('a negative Retry-After is ignored rather than retried at once', () => {
     expect(decideRetry(rateLimited({ 'retry-after': '-5' }), POLICY, NOW, half)).toMatchObject({ retry: true, delayMs: 750 });
   });

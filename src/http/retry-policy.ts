@@ -89,9 +89,12 @@ export function serverRequestedWait(headers: IncomingHttpHeaders, nowMs: number)
   return resetAt === undefined ? undefined : Math.max(250, resetAt - serverNow);
 }
 
-/** Retry-After in seconds or as an HTTP date; zero, negative, past or unreadable is no wait. */
+/**
+ * Retry-After in seconds or as an HTTP date; zero, negative, past or unreadable is no wait. Node's
+ * HTTP parser has already stripped the whitespace around a header's value.
+ */
 function retryAfterMs(value: string | undefined, serverNow: number): number | undefined {
-  const text = value?.trim() ?? '';
+  const text = value ?? '';
   if (/^\d+(\.\d+)?$/.test(text)) {
     const seconds = Number(text);
     return seconds > 0 ? seconds * 1000 : undefined;
