@@ -1,51 +1,8 @@
 import { describe, expect, test } from '@jest/globals';
-import { instantOf, type AuditResource } from '../rootly/audits.js';
+import { instantOf } from '../rootly/audits.js';
 import { UnplaceableRecordError } from '../stream/page-source.js';
-import { parseInstant, type Instant } from './instant.js';
-import { stateJson } from './state.js';
-import { SortTrust, WindowCursor, type Admission } from './window-cursor.js';
-
-const at = (text: string): Instant => {
-  const instant = parseInstant(text);
-  if (!instant) throw new Error(`bad instant ${text}`);
-  return instant;
-};
-const audit = (id: string, createdAt: string): AuditResource => ({
-  id,
-  type: 'audits',
-  attributes: { event: 'update', created_at: createdAt },
-});
-
-const START = '2025-04-02T20:00:00Z';
-const END = '2025-04-02T21:00:00Z';
-const T1 = '2025-04-02T20:10:00.100Z';
-const T2 = '2025-04-02T20:20:00.200Z';
-const T3 = '2025-04-02T20:30:00.300Z';
-
-/** A sort trust already earned by an earlier window, so that mid-window checkpoints are allowed. */
-function earnedTrust(): SortTrust {
-  const trust = new SortTrust();
-  trust.recordAscendingWindow(20);
-  return trust;
-}
-
-function cursor(deliveredAtStart: string[] = [], trust = earnedTrust()): WindowCursor {
-  return new WindowCursor({ start: at(START), end: at(END) }, deliveredAtStart, trust);
-}
-
-/** The position the cursor confirms before a page of these instants, as a saved state spells it. */
-function checkpointBefore(c: WindowCursor, instants: readonly Instant[]) {
-  const position = c.confirmBefore(instants);
-  return position && stateJson({ position, ahead: [] });
-}
-
-/** Feeds one page the way the stream does: checkpoint first, then admissions. */
-function page(c: WindowCursor, resources: AuditResource[]) {
-  const instants = resources.map(instantOf);
-  const checkpoint = checkpointBefore(c, instants);
-  const admissions: Admission[] = resources.map((r, i) => c.admit(r.id, instants[i] as Instant));
-  return { checkpoint, admissions };
-}
+import { SortTrust, WindowCursor } from './window-cursor.js';
+import { at, audit, checkpointBefore, cursor, earnedTrust, END, minutes, page, START, T1, T2, T3 } from './window-cursor.test-support.js';
 
 describe('WindowCursor admission', () => {
   test('records outside [start, end) are not emitted; the start is inclusive, the end exclusive', () => {
@@ -228,12 +185,6 @@ describe('WindowCursor: what is held back and what is trusted', () => {
     expect(checkpointBefore(c, [at(T3)])).toBeUndefined();
   });
 });
-
-/** `count` records one minute apart from 20:10, as one page each; ids `${prefix}${i}`. */
-function minutes(prefix: string, count: number, descending = false): AuditResource[] {
-  const records = Array.from({ length: count }, (_, i) => audit(`${prefix}${i}`, `2025-04-02T20:${String(10 + i).padStart(2, '0')}:00Z`));
-  return descending ? records.reverse() : records;
-}
 
 describe('SortTrust earned early', () => {
   test('three pages in ascending order with 20 distinct steps earn the trust before the window completes', () => {

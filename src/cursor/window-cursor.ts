@@ -78,8 +78,9 @@ export class WindowCursor {
   private newest: Instant;
   private idsAtNewest: Set<string>;
   private oldest: Instant | undefined;
-  private ascending = true;
-  private descending = true;
+  // No flag for "the window so far is in ascending (newest-first) order": the first record out of
+  // that order revokes (refutes) it in the shared SortTrust for the rest of the sync, so the trust
+  // alone says it.
   private distinctSteps = 0;
   private descendingSteps = 0;
   private pagesSeen = 0;
@@ -110,8 +111,8 @@ export class WindowCursor {
   confirmBefore(instants: readonly Instant[]): Position | undefined {
     this.pagesSeen += 1;
     const orderShown = this.pagesSeen > PAGES_TO_EARN_TRUST && !this.rereading;
-    if (orderShown && this.descending) this.sortTrust.recordDescendingWindow(this.descendingSteps);
-    if (this.rereading || !this.ascending) return undefined;
+    if (orderShown) this.sortTrust.recordDescendingWindow(this.descendingSteps);
+    if (this.rereading) return undefined;
     let previous = this.newest;
     for (const instant of instants) {
       if (!this.inWindow(instant)) continue;
@@ -127,7 +128,7 @@ export class WindowCursor {
 
   /** Whether the position may still be confirmed page by page (else only completion saves it). */
   get mayCheckpoint(): boolean {
-    return this.sortTrust.trusted && this.ascending && !this.rereading;
+    return this.sortTrust.trusted && !this.rereading;
   }
 
   /** Whether the end may be moved ahead: the walk is in trusted ascending order, so it can stop there. */
@@ -137,7 +138,7 @@ export class WindowCursor {
 
   /** Whether the start may be moved behind: the walk is in proven newest-first order. */
   get mayStartLater(): boolean {
-    return this.sortTrust.newestFirstProven && this.descending && !this.rereading;
+    return this.sortTrust.newestFirstProven && !this.rereading;
   }
 
   /** `instant` is the record's place in time, parsed once per record. */
@@ -184,17 +185,20 @@ export class WindowCursor {
 
   /** Ends the window at `end`, after every record admitted so far; the rest is read elsewhere. */
   endAt(end: Instant): void {
-    if (compareInstants(end, this.newest) <= 0 || compareInstants(end, this.window.end) >= 0)
-      throw new Error('a window can only end earlier, after what it admitted');
+    // After its start too: a window started later with nothing admitted has its newest behind it.
+    const inside = compareInstants(end, this.window.start) > 0 && compareInstants(end, this.window.end) < 0;
+    if (!inside || compareInstants(end, this.newest) <= 0)
+      throw new Error('a window can only end earlier, after its start and what it admitted');
     this.window.end = end;
     this.narrowed = true;
   }
 
   /** Starts the window at `start`, before every record admitted so far; the rest is read elsewhere. */
   startAt(start: Instant): void {
+    // Before its end too: with nothing admitted, only the end limits it.
+    const inside = compareInstants(start, this.window.start) > 0 && compareInstants(start, this.window.end) < 0;
     const beforeOldest = this.oldest === undefined || compareInstants(start, this.oldest) <= 0;
-    if (!beforeOldest || compareInstants(start, this.window.start) <= 0)
-      throw new Error('a window can only start later, before what it admitted');
+    if (!inside || !beforeOldest) throw new Error('a window can only start later, before its end and what it admitted');
     this.window.start = start;
     this.deliveredAtStart = new Set();
     this.narrowed = true;
@@ -211,8 +215,9 @@ export class WindowCursor {
   /** The whole window has been read: one read entirely in one order earns that order's trust. */
   completed(): void {
     if (this.rereading) return;
-    if (this.ascending) this.sortTrust.recordAscendingWindow(this.distinctSteps);
-    if (this.descending) this.sortTrust.recordDescendingWindow(this.descendingSteps);
+    // A window out of one of the orders has revoked (refuted) it already: recording it changes nothing.
+    this.sortTrust.recordAscendingWindow(this.distinctSteps);
+    this.sortTrust.recordDescendingWindow(this.descendingSteps);
   }
 
   private trackAscending(id: string, instant: Instant): void {
@@ -223,9 +228,8 @@ export class WindowCursor {
       this.distinctSteps += 1;
     } else if (vsNewest === 0) {
       this.idsAtNewest.add(id);
-    } else if (this.rereading) {
-      this.ascending = false;
-    } else {
+    } else if (!this.rereading) {
+      // Not while read again: records that went missing come back behind the newest, no sign of disorder.
       this.markOutOfOrder();
     }
   }
@@ -242,8 +246,11 @@ export class WindowCursor {
 
   private notePastBound(instant: Instant): void {
     if (!this.narrowed) return;
-    if (compareInstants(instant, this.window.end) >= 0 && this.mayEndEarlier) this.passed = 'end';
-    else if (compareInstants(instant, this.window.start) < 0 && this.mayStartLater) this.passed = 'start';
+    // Outside a window whose start is before its end (endAt and startAt keep it so), an instant
+    // before the end is before the start.
+    if (compareInstants(instant, this.window.end) >= 0) {
+      if (this.mayEndEarlier) this.passed = 'end';
+    } else if (this.mayStartLater) this.passed = 'start';
   }
 
   private inWindow(instant: Instant): boolean {
@@ -251,12 +258,10 @@ export class WindowCursor {
   }
 
   private markOutOfOrder(): void {
-    this.ascending = false;
     this.sortTrust.revoke();
   }
 
   private markRising(): void {
-    this.descending = false;
     this.sortTrust.refuteNewestFirst();
   }
 

@@ -77,7 +77,7 @@ export class SlidingWindowLimiter {
    * Resolves with the request's departure number when one more request may leave; callers are
    * served in order. Rejects with a transient error when the wait would pass `deadline` (epoch ms).
    */
-  acquire(signal?: AbortSignal, deadline?: number): Promise<number> {
+  acquire(signal?: AbortSignal, deadline = Infinity): Promise<number> {
     const turn = this.queue.then(() => this.waitForSlot(signal, deadline));
     this.queue = turn.catch(() => undefined);
     return turn;
@@ -101,11 +101,13 @@ export class SlidingWindowLimiter {
     const now = this.clock.now();
     const reading = readRateLimitHeaders(headers, now);
     if (reading.policies.length > 0) this.serverPolicies = reading.policies;
-    const paced = reading.remaining !== undefined && reading.resetAt !== undefined;
-    if (reading.bareLimit !== undefined && reading.policies.length === 0 && !paced && this.serverPolicies.length === 0) {
-      this.bareLimit = { limit: Math.min(reading.bareLimit, this.bareLimit?.limit ?? Infinity), windowMs: BARE_LIMIT_WINDOW_MS };
-    }
-    if (reading.remaining === undefined || reading.resetAt === undefined) {
+    const { remaining, resetAt } = reading;
+    if (remaining === undefined || resetAt === undefined) {
+      // No allowance to pace by and no window stated (now or before, which this answer's policies
+      // already set): a bare limit is all there is to keep to.
+      if (reading.bareLimit !== undefined && this.serverPolicies.length === 0) {
+        this.bareLimit = { limit: Math.min(reading.bareLimit, this.bareLimit?.limit ?? Infinity), windowMs: BARE_LIMIT_WINDOW_MS };
+      }
       // Served a later request without naming an allowance: the one held came from a single answer
       // (a 429 from a gateway), and probing it once a second would pace the whole sync to one request.
       if (answered && this.allowance && departure > this.allowance.after) this.allowance = undefined;
@@ -115,12 +117,11 @@ export class SlidingWindowLimiter {
     if (this.allowance && departure < this.allowance.after) return;
     // With the window known and no one else using the key, the windows already pace exactly; the
     // allowance, its reset rounded to a whole second, would only hold requests back for longer.
-    if (this.serverPolicies.length > 0 && !this.othersUseTheKey(reading.remaining, reading.bareLimit, now)) {
+    if (!this.othersUseTheKey(remaining, reading.bareLimit, now)) {
       this.allowance = undefined;
       return;
     }
-    const resetAt = Math.min(Math.max(reading.resetAt, now), now + MAX_PAUSE_MS);
-    this.allowance = { after: departure, remaining: reading.remaining, resetAt };
+    this.allowance = { after: departure, remaining, resetAt: Math.min(Math.max(resetAt, now), now + MAX_PAUSE_MS) };
   }
 
   /** A 429 arrived: hold every request until `resumeAt` and lower every limit by a fifth. */
@@ -131,7 +132,10 @@ export class SlidingWindowLimiter {
     this.slowdown *= 0.8;
   }
 
-  /** Whether the server counts more requests in its window than this sync sent (give or take those in flight). */
+  /**
+   * Whether the server counts more requests in its window than this sync sent (give or take those
+   * in flight). With no window stated it cannot tell, and says so: the allowance then paces alone.
+   */
   private othersUseTheKey(remaining: number, bareLimit: number | undefined, now: number): boolean {
     const policy = this.serverPolicies.find((stated) => stated.limit === bareLimit) ?? this.serverPolicies[0];
     if (!policy) return true;
@@ -139,11 +143,11 @@ export class SlidingWindowLimiter {
     return policy.limit - remaining > ours;
   }
 
-  private async waitForSlot(signal: AbortSignal | undefined, deadline: number | undefined): Promise<number> {
+  private async waitForSlot(signal: AbortSignal | undefined, deadline: number): Promise<number> {
     signal?.throwIfAborted();
     for (let wait = this.nextWait(); wait.waitMs > 0; wait = this.nextWait()) {
       const now = this.clock.now();
-      if (deadline !== undefined && now + wait.waitMs > deadline) throw tooLong(wait, now, deadline);
+      if (now + wait.waitMs > deadline) throw tooLong(wait, now, deadline);
       if (wait.waitMs >= PAUSE_NOTICE_MS && now + wait.waitMs > this.lastNoticeResumeAt + PAUSE_NOTICE_MS) {
         this.lastNoticeResumeAt = now + wait.waitMs;
         this.onPause({ cause: wait.cause, waitMs: wait.waitMs, resumeAt: now + wait.waitMs });
@@ -159,7 +163,8 @@ export class SlidingWindowLimiter {
   private nextWait(): { waitMs: number; cause: PauseCause } {
     const now = this.clock.now();
     const windows = this.windows();
-    this.forgetOlderThan(now - Math.max(...windows.map((window) => window.windowMs)) * WINDOW_MARGIN);
+    // Kept as long as othersUseTheKey counts them: the longest window, its margin and the arrival lag.
+    this.forgetOlderThan(now - Math.max(...windows.map((window) => window.windowMs)) * WINDOW_MARGIN - ARRIVAL_LAG_MS);
     let wait = { waitMs: Math.max(0, this.pausedUntil - now), cause: 'rate_limited' as PauseCause };
     const consider = (waitMs: number, cause: PauseCause): void => {
       if (waitMs > wait.waitMs) wait = { waitMs, cause };
@@ -175,27 +180,23 @@ export class SlidingWindowLimiter {
     return stated.map(({ limit, windowMs }) => ({ limit: Math.max(1, Math.floor(limit * this.slowdown)), windowMs }));
   }
 
-  /** How long until one more departure fits in `window`. */
+  /** How long until one more departure fits in `window`; 0 or less when one fits now. */
   private windowWait(window: RatePolicy, now: number): number {
-    const span = window.windowMs * WINDOW_MARGIN;
-    const first = firstIndexAfter(this.departures, now - span);
-    const inWindow = this.departures.length - first;
-    if (inWindow < window.limit) return 0;
-    // The departure whose leaving makes room: enough of the newer ones stay to fill the window.
-    return (this.departures[first + inWindow - window.limit] as number) + span - now;
+    // The departure whose leaving makes room is the limit-th newest: the newer ones alone fill the
+    // window. With fewer departures kept (the older ones are forgotten), none holds it.
+    const making = this.departures.at(-window.limit) ?? -Infinity;
+    return making + window.windowMs * WINDOW_MARGIN - now;
   }
 
   /**
-   * How long until the server's allowance has room for one more request. While the server's window
-   * is unsaid, requests sent after the reading count against it (it cannot say which slots have
-   * freed since); once stated, the windows pace and only an allowance the server says is spent
-   * holds requests back.
+   * How long until the server's allowance has room for one more request. Requests sent after the
+   * reading count against it: others on the key only ever take more, so letting more leave than the
+   * server said remain would draw 429s, and each later answer reads the allowance afresh.
    */
   private allowanceWait(now: number): number {
     const allowance = this.allowance;
     if (!allowance) return 0;
-    const sentSince = this.serverPolicies.length > 0 ? 0 : this.sent - allowance.after;
-    if (sentSince < allowance.remaining) return 0;
+    if (this.sent - allowance.after < allowance.remaining) return 0;
     if (allowance.resetAt > now) return allowance.resetAt - now;
     // Spent and past its reset: how much it has now is unknown. One request goes to find out; its
     // answer (or, failing that, the next probe) says how many more may follow.
@@ -203,9 +204,9 @@ export class SlidingWindowLimiter {
     return 0;
   }
 
+  /** Keeps the departure list as short as the longest window: memory, not pacing, depends on it. */
   private forgetOlderThan(cutoff: number): void {
-    const drop = firstIndexAfter(this.departures, cutoff);
-    if (drop > 0) this.departures.splice(0, drop);
+    this.departures.splice(0, firstIndexAfter(this.departures, cutoff));
   }
 }
 
