@@ -1,36 +1,7 @@
 import { describe, expect, test } from '@jest/globals';
 import type { IncomingHttpHeaders } from 'node:http';
-import { SlidingWindowLimiter, type LimiterClock } from './rate-limiter.js';
-
-const WINDOW = 60_000;
-const T0 = Date.UTC(2025, 3, 2, 20, 0, 0);
-
-/** Virtual time: sleeping moves the clock forward at once. */
-class FakeClock implements LimiterClock {
-  constructor(public time = T0) {}
-  now(): number {
-    return this.time;
-  }
-  async sleep(ms: number): Promise<void> {
-    this.time += ms;
-  }
-}
-
-/** Fires `count` acquires at once and returns when each one was let go. */
-async function departures(limiter: SlidingWindowLimiter, clock: FakeClock, count: number): Promise<number[]> {
-  const times: number[] = [];
-  await Promise.all(Array.from({ length: count }, () => limiter.acquire().then(() => times.push(clock.now()))));
-  return times;
-}
-
-/** The most departures found inside any window [t, t + windowMs). */
-function busiestWindow(times: readonly number[], windowMs = WINDOW): number {
-  let most = 0;
-  for (const [i, start] of times.entries()) {
-    most = Math.max(most, times.slice(i).filter((t) => t < start + windowMs).length);
-  }
-  return most;
-}
+import { SlidingWindowLimiter } from './rate-limiter.js';
+import { busiestWindow, departures, FakeClock, T0, WINDOW } from './rate-limiter.test-support.js';
 
 /** An answer stating 5 requests per 12 s, with the allowance left and its reset in epoch seconds. */
 function fivePer12s(remaining: number, resetSeconds: number): IncomingHttpHeaders {

@@ -1,27 +1,21 @@
 import { describe, expect, test } from '@jest/globals';
 import { ConnectorError } from '../errors.js';
-import { SlidingWindowLimiter, type LimiterClock, type LimiterPause } from './rate-limiter.js';
-
-const WINDOW = 60_000;
-const T0 = Date.UTC(2025, 3, 2, 20, 0, 0);
+import { SlidingWindowLimiter, type LimiterPause } from './rate-limiter.js';
+import { FakeClock, T0, WINDOW } from './rate-limiter.test-support.js';
 
 /**
- * Virtual time: sleeping moves the clock forward at once, except a sleep given a signal, which
- * lasts until that signal aborts (a request abandoned while it waits).
+ * Virtual time, except a sleep given a signal, which lasts until that signal aborts (a request
+ * abandoned while it waits).
  */
-class FakeClock implements LimiterClock {
-  time = T0;
-  now(): number {
-    return this.time;
-  }
-  async sleep(ms: number, signal?: AbortSignal): Promise<void> {
+class AbandonableClock extends FakeClock {
+  override async sleep(ms: number, signal?: AbortSignal): Promise<void> {
     if (signal) return new Promise((_, reject) => signal.addEventListener('abort', () => reject(new Error('abandoned'))));
-    this.time += ms;
+    return super.sleep(ms);
   }
 }
 
 function watched(limit: number, windowMs = WINDOW): { clock: FakeClock; limiter: SlidingWindowLimiter; pauses: LimiterPause[] } {
-  const clock = new FakeClock();
+  const clock = new AbandonableClock();
   const pauses: LimiterPause[] = [];
   return { clock, limiter: new SlidingWindowLimiter(limit, windowMs, clock, (pause) => pauses.push(pause)), pauses };
 }

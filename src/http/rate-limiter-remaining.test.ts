@@ -2,29 +2,7 @@ import { describe, expect, test } from '@jest/globals';
 import type { IncomingHttpHeaders } from 'node:http';
 import { ConnectorError } from '../errors.js';
 import { MAX_PAUSE_MS, SlidingWindowLimiter, type LimiterClock, type LimiterPause } from './rate-limiter.js';
-
-const WINDOW = 60_000;
-const T0 = Date.UTC(2025, 3, 2, 20, 0, 0);
-
-/** Virtual time: sleeping moves the clock forward at once. */
-class FakeClock implements LimiterClock {
-  sleeps: number[] = [];
-  constructor(public time = T0) {}
-  now(): number {
-    return this.time;
-  }
-  async sleep(ms: number): Promise<void> {
-    this.sleeps.push(ms);
-    this.time += ms;
-  }
-}
-
-/** Fires `count` acquires at once and returns when each one was let go. */
-async function departures(limiter: SlidingWindowLimiter, clock: FakeClock, count: number): Promise<number[]> {
-  const times: number[] = [];
-  await Promise.all(Array.from({ length: count }, () => limiter.acquire().then(() => times.push(clock.now()))));
-  return times;
-}
+import { departures, FakeClock, T0, WINDOW } from './rate-limiter.test-support.js';
 
 describe('SlidingWindowLimiter: the remaining allowance', () => {
   test('remaining 0 pauses every request until the reset, and says so once', async () => {

@@ -1,37 +1,6 @@
 import { describe, expect, test } from '@jest/globals';
-import { SlidingWindowLimiter, type LimiterClock } from './rate-limiter.js';
-
-const WINDOW = 60_000;
-const T0 = Date.UTC(2025, 3, 2, 20, 0, 0);
-
-/** Virtual time: sleeping moves the clock forward at once. */
-class FakeClock implements LimiterClock {
-  sleeps: number[] = [];
-  constructor(public time = T0) {}
-  now(): number {
-    return this.time;
-  }
-  async sleep(ms: number): Promise<void> {
-    this.sleeps.push(ms);
-    this.time += ms;
-  }
-}
-
-/** Fires `count` acquires at once and returns when each one was let go. */
-async function departures(limiter: SlidingWindowLimiter, clock: FakeClock, count: number): Promise<number[]> {
-  const times: number[] = [];
-  await Promise.all(Array.from({ length: count }, () => limiter.acquire().then(() => times.push(clock.now()))));
-  return times;
-}
-
-/** The most departures found inside any window [t, t + windowMs). */
-function busiestWindow(times: readonly number[], windowMs = WINDOW): number {
-  let most = 0;
-  for (const [i, start] of times.entries()) {
-    most = Math.max(most, times.slice(i).filter((t) => t < start + windowMs).length);
-  }
-  return most;
-}
+import { SlidingWindowLimiter } from './rate-limiter.js';
+import { busiestWindow, departures, FakeClock, T0, WINDOW } from './rate-limiter.test-support.js';
 
 describe('SlidingWindowLimiter: the configured window', () => {
   test.each([1, 3, 7])('never lets more than %i requests leave in any window', async (limit) => {

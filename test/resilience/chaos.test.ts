@@ -67,6 +67,8 @@ interface Scenario {
   timeoutMs?: number;
 }
 
+const OVERSIZED_ANSWERS: ReadonlySet<FaultKind> = new Set(['gzip-bomb', 'huge-body', 'huge-page']);
+
 /**
  * The request timeout of a scenario: short enough that a stalled answer (3 s) times out, else long
  * enough that a busy machine (a parse, reading a body up to the size cap) never ends a scenario in a
@@ -77,7 +79,6 @@ const requestTimeoutSeconds = (faults: readonly FaultRule[]): number => {
   if (faults.some((f) => f.kind === 'stall')) return 2;
   return faults.some((f) => OVERSIZED_ANSWERS.has(f.kind)) ? 20 : 5;
 };
-const OVERSIZED_ANSWERS: ReadonlySet<FaultKind> = new Set(['gzip-bomb', 'huge-body', 'huge-page']);
 
 interface ScenarioOutcome {
   verdict: Verdict;
